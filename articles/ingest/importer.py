@@ -1,0 +1,289 @@
+"""Import news, topic and organization files: the engine behind ``import_articles``.
+
+Guarantees:
+- each file goes in whole or not at all; a bad file is reported and the run goes on
+  (``strict``: the first bad file stops the run and nothing at all is written);
+- a file whose bytes were imported before is skipped without being parsed;
+- files are applied in sorted path order, so when two files carry the same story,
+  the later one's values win, every run alike;
+- ``dry_run`` does all the work inside a transaction that is rolled back.
+"""
+
+import hashlib
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from articles.models import SourceFile
+
+from . import writer
+from .parse import parse_many
+from .reading import IMPORTABLE_SUFFIXES
+
+BATCH_SIZE = 500
+"""News records written per transaction."""
+
+WINDOW = 2000
+"""Files read and parsed ahead of the writer (bounds memory on huge imports)."""
+
+PARALLEL_FROM = 400
+"""Fewer changed files than this are parsed in-process: workers cost more to start."""
+
+
+KNOWN_OTHER_SUFFIXES = {".json", ".html", ".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".svg"}
+"""Files a folder may hold beside the seed files; never sniffed."""
+
+
+class ImportPathError(ValueError):
+    """A path named on the command line does not exist."""
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0
+    problems: list = field(default_factory=list)
+    linked: int = 0
+
+    @property
+    def files(self):
+        return self.created + self.updated + self.unchanged + self.failed + self.skipped
+
+    def count(self, status, amount=1):
+        setattr(self, status, getattr(self, status) + amount)
+
+    def summary(self):
+        line = (
+            f"{self.files} files: {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.failed} failed"
+        )
+        return line + (f", {self.skipped} skipped" if self.skipped else "")
+
+
+class _StopImport(Exception):
+    """Unwinds the outer transaction (dry run, or strict mode after a failure)."""
+
+
+def discover(paths):
+    """The files to read, in sorted path order; folders are read recursively."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(
+                candidate
+                for candidate in path.rglob("*")
+                if candidate.is_file()
+                and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
+                and _looks_importable(candidate)
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise ImportPathError(f"{path}: no such file or folder")
+    return sorted(set(found))
+
+
+def _looks_importable(path):
+    """By suffix; a name like ``theguardian.com`` counts when it opens with front matter."""
+    suffix = path.suffix.lower()
+    if suffix in IMPORTABLE_SUFFIXES:
+        return True
+    if suffix in KNOWN_OTHER_SUFFIXES:
+        return False
+    with path.open("rb") as file:
+        return file.readline().rstrip(b"\r\n") == b"---"
+
+
+def import_paths(
+    paths, *, dry_run=False, strict=False, workers=None, on_problem=None, on_progress=None
+):
+    """Import every file under ``paths``; return an :class:`ImportReport`."""
+    files = discover(paths)
+    run = _ImportRun(
+        files,
+        strict=strict,
+        workers=workers if workers is not None else min(2, os.cpu_count() or 1),
+        on_problem=on_problem,
+        on_progress=on_progress,
+    )
+    if not (dry_run or strict):
+        run.execute()
+        return run.report
+    try:
+        with transaction.atomic():
+            run.execute()
+            if dry_run or run.report.failed:
+                raise _StopImport
+    except _StopImport:
+        pass
+    return run.report
+
+
+class _ImportRun:
+    def __init__(self, files, *, strict, workers, on_problem, on_progress):
+        self.files = files
+        self.strict = strict
+        self.workers = workers
+        self.on_problem = on_problem or (lambda name, reason: None)
+        self.on_progress = on_progress or (lambda done, total: None)
+        self.report = ImportReport()
+        self.lookups = writer.Lookups()
+        self.now = timezone.now()
+        self.done = 0
+        self.display = {}
+
+    def execute(self):
+        pool = None
+        try:
+            pending = None
+            for start in range(0, len(self.files), WINDOW):
+                items = self.changed_items(self.files[start : start + WINDOW])
+                if pool is None and self.workers > 1 and len(items) >= PARALLEL_FROM:
+                    pool = multiprocessing.get_context("fork").Pool(self.workers)
+                parsed = self.parse(items, pool)  # workers parse on while we write
+                if pending is not None:
+                    self.write(pending.get())
+                pending = parsed
+            if pending is not None:
+                self.write(pending.get())
+        finally:
+            if pool is not None:
+                pool.terminate()
+        self.report.linked = writer.link_related_stories()
+
+    def changed_items(self, paths):
+        """Read and hash a window of files; count the unchanged ones right away."""
+        names = [path.name for path in paths]
+        known = dict(SourceFile.objects.filter(name__in=names).values_list("name", "content_hash"))
+        items = []
+        for path in paths:
+            try:
+                raw = path.read_bytes()
+            except OSError as error:
+                self.fail(str(path), f"cannot be read: {error.strerror or error}")
+                continue
+            digest = hashlib.sha256(raw).hexdigest()
+            if known.get(path.name) == digest:
+                self.report.count("unchanged")
+                self.advance()
+                continue
+            self.display[path.name] = str(path)
+            items.append((path.name, raw, path.suffix.lower(), digest))
+        return items
+
+    def parse(self, items, pool):
+        hashes = [item[3] for item in items]
+        jobs = [item[:3] for item in items]
+        chunks = [jobs[i : i + 50] for i in range(0, len(jobs), 50)]
+        if pool is None:
+            return _Pending(_Ready(list(map(parse_many, chunks))), hashes)
+        return _Pending(pool.map_async(parse_many, chunks), hashes)
+
+    def write(self, records):
+        batch, keys = [], set()
+        for record in records:
+            kind = record["kind"]
+            if kind == "news" and record["fields"]["web_url_hash"] not in keys:
+                batch.append(record)
+                keys.add(record["fields"]["web_url_hash"])
+                if len(batch) >= BATCH_SIZE:
+                    self.write_news(batch)
+                    batch, keys = [], set()
+                continue
+            self.write_news(batch)
+            batch, keys = [], set()
+            if kind == "news":  # the same story again: after the batch holding it
+                batch, keys = [record], {record["fields"]["web_url_hash"]}
+            elif kind == "error":
+                self.fail(record["name"], record["reason"])
+            elif kind == "skip":
+                self.report.count("skipped")
+                self.on_problem(self.display.get(record["name"], record["name"]), record["reason"])
+                self.advance()
+            else:
+                self.write_one(record)
+        self.write_news(batch)
+
+    def write_news(self, batch):
+        if not batch:
+            return
+        saved = self.lookups.snapshot()
+        try:
+            with transaction.atomic():
+                statuses = writer.write_news(batch, self.lookups, self.now)
+        except DatabaseError:
+            # Find the file the database refused; the rest of the batch goes in.
+            self.lookups = saved
+            for record in batch:
+                self.write_one(record)
+            return
+        for status in statuses:
+            self.report.count(status)
+        self.advance(len(batch))
+
+    def write_one(self, record):
+        write = {
+            "news": lambda: writer.write_news([record], self.lookups, self.now)[0],
+            "topic": lambda: writer.write_topic(record, self.now)[0],
+            "organization": lambda: writer.write_organization(record, self.now)[0],
+        }[record["kind"]]
+        saved = self.lookups.snapshot()
+        try:
+            with transaction.atomic():
+                status = write()
+        except DatabaseError as error:
+            self.lookups = saved
+            self.fail(record["name"], f"the database refused it: {_first_line(error)}")
+            return
+        self.report.count(status)
+        self.advance()
+
+    def fail(self, name, reason):
+        self.report.count("failed")
+        self.report.problems.append((self.display.get(name, name), reason))
+        self.on_problem(self.display.get(name, name), reason)
+        self.advance()
+        if self.strict:
+            raise _StopImport
+
+    def advance(self, amount=1):
+        self.done += amount
+        self.on_progress(self.done, len(self.files))
+
+
+class _Pending:
+    """Parse results still being computed by the worker pool."""
+
+    def __init__(self, result, hashes):
+        self.result = result
+        self.hashes = hashes
+
+    def get(self):
+        return _with_hashes([r for chunk in self.result.get() for r in chunk], self.hashes)
+
+
+class _Ready:
+    """Parse results computed in this process, shaped like a pool's AsyncResult."""
+
+    def __init__(self, chunks):
+        self.chunks = chunks
+
+    def get(self):
+        return self.chunks
+
+
+def _with_hashes(records, hashes):
+    for record, digest in zip(records, hashes, strict=True):
+        record["content_hash"] = digest
+    return records
+
+
+def _first_line(error):
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -1,0 +1,154 @@
+"""Turn a file's bytes into its YAML mapping and body, or a plain-worded rejection.
+
+Everything here is pure (no database), so it can run in worker processes.
+"""
+
+import re
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest file we read (1 MiB); the largest real news file is about 52 KB."""
+
+MAX_NESTING = 1000
+"""Deeper YAML than this is refused: libyaml's composer recurses and can crash on it."""
+
+MAX_VALUES = 200_000
+"""A front matter that expands to more values than this is refused (YAML alias bombs)."""
+
+FRONT_MATTER_SUFFIXES = {".md", ".markdown", ".txt"}
+YAML_SUFFIXES = {".yaml", ".yml"}
+IMPORTABLE_SUFFIXES = FRONT_MATTER_SUFFIXES | YAML_SUFFIXES
+
+_front_matter = YAMLHandler()
+_indent = re.compile(r"^ +", re.MULTILINE)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class InvalidFile(ValueError):
+    """The file cannot be imported; the message says why, in plain words."""
+
+
+def decode(raw):
+    """Bytes to text: UTF-8 (a byte-order mark is dropped), LF line endings, no NULs."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise InvalidFile(f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidFile(
+            f"not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start})"
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InvalidFile(f"contains a NUL character (line {line}); text may not hold NULs")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InvalidFile("file is empty")
+    return text
+
+
+def split_front_matter(text):
+    """Return (front matter source, body, line offset of the front matter)."""
+    stripped = text.lstrip("\n")
+    if not _front_matter.detect(stripped):
+        raise InvalidFile("no YAML front matter: the file must start with a '---' line")
+    try:
+        front, body = _front_matter.split(stripped)
+    except ValueError:
+        raise InvalidFile("the front matter is not closed by a '---' line") from None
+    offset = len(text) - len(stripped)
+    return front, body.strip("\n").rstrip(), text.count("\n", 0, offset) + 1
+
+
+def load_yaml(source, line_offset=0):
+    """Parse one YAML document safely; a stray empty document after it is allowed."""
+    loader = _Loader
+    if _nesting_bound(source) > MAX_NESTING:
+        # The pure-Python loader stops deep nesting with a RecursionError
+        # where the C one may overflow its stack.
+        loader = yaml.SafeLoader
+    try:
+        documents = [doc for doc in yaml.load_all(source, Loader=loader) if doc is not None]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" at line {mark.line + 1 + line_offset}, column {mark.column + 1}" if mark else ""
+        raise InvalidFile(f"YAML syntax error{where}: {error.problem or error.context}") from None
+    except yaml.YAMLError as error:
+        raise InvalidFile(f"YAML error: {error}") from None
+    except RecursionError:
+        raise InvalidFile(f"YAML nested more than {MAX_NESTING} levels deep") from None
+    if len(documents) > 1:
+        raise InvalidFile(f"holds {len(documents)} YAML documents; expected one")
+    data = documents[0] if documents else None
+    if "&" in source and "*" in source:
+        _check_expansion(data)
+    return data
+
+
+def read_mapping(raw, suffix):
+    """Return (mapping, body) for a file's bytes; ``suffix`` chooses front matter or YAML."""
+    text = decode(raw)
+    if suffix in YAML_SUFFIXES or (
+        suffix not in FRONT_MATTER_SUFFIXES and not text.lstrip("\n").startswith("---")
+    ):
+        data, body = load_yaml(text), ""
+    else:
+        front, body, offset = split_front_matter(text)
+        data = load_yaml(front, offset)
+    if data is None:
+        raise InvalidFile("the front matter is empty")
+    if not isinstance(data, dict):
+        raise InvalidFile(
+            f"the front matter is {describe_kind(data)}, not a mapping of keys to values"
+        )
+    for key in data:
+        if not isinstance(key, str):
+            raise InvalidFile(f"front-matter key {key!r} is not text")
+    return data, body
+
+
+def _nesting_bound(source):
+    """A cheap upper bound on the nesting depth of a YAML text."""
+    indents = _indent.findall(source)
+    deepest_indent = max(map(len, indents)) if indents else 0
+    return (
+        source.count("[")
+        + source.count("{")
+        + source.count("- ")
+        + source.count("? ")
+        + deepest_indent
+    )
+
+
+def _check_expansion(data):
+    """Refuse structures that aliases make huge, without expanding them."""
+    budget = MAX_VALUES
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise InvalidFile(
+                f"the front matter expands to more than {MAX_VALUES:,} values "
+                "(YAML aliases used as a bomb?)"
+            )
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
+def describe_kind(value):
+    """'a list', 'a mapping', 'text'…: how a rejection names a YAML value's type."""
+    if isinstance(value, bool):
+        return "a boolean"
+    return {
+        list: "a list",
+        dict: "a mapping",
+        str: "text",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)

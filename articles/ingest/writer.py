@@ -1,0 +1,330 @@
+"""Write validated records to the database in batches.
+
+Each function returns one status per record: "created", "updated" or
+"unchanged", where "updated" means a stored value really changed. Callers run
+them inside a transaction; nothing here commits.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils.text import slugify
+
+from articles.models import Article, ArticleImage, RelatedLink, SourceFile, Topic
+from providers.models import Provider
+
+ARTICLE_UPDATE_FIELDS = [
+    "title",
+    "excerpt",
+    "body",
+    "category",
+    "type",
+    "published_at",
+    "web_url",
+    "original_url",
+    "amp_web_url",
+    "cdn_amp_web_url",
+    "quality",
+    "heat",
+    "published",
+    "provider",
+    "secured",
+    "extra",
+    "provider_data",
+    "source_keys",
+    "source_file",
+    "content_hash",
+    "data_hash",
+    "imported_at",
+    "imported_published",
+    "imported_quality",
+    "updated_at",
+]
+BOOKKEEPING_FIELDS = [
+    "source_file",
+    "content_hash",
+    "imported_at",
+    "imported_published",
+    "imported_quality",
+]
+
+
+@dataclass
+class Lookups:
+    """Natural key to primary key, remembered across the batches of one run."""
+
+    provider_ids: dict = field(default_factory=dict)
+    topic_ids: dict = field(default_factory=dict)
+
+    def snapshot(self):
+        return Lookups(dict(self.provider_ids), dict(self.topic_ids))
+
+
+def write_news(records, lookups, now):
+    """Upsert a batch of news records (their story URLs are distinct)."""
+    provider_ids = ensure_providers([record["provider"] for record in records], lookups)
+    topic_ids = ensure_topics([name for record in records for name in record["topics"]], lookups)
+    hashes = [record["fields"]["web_url_hash"] for record in records]
+    existing = {
+        row["web_url_hash"]: row
+        for row in Article.objects.filter(web_url_hash__in=hashes).values(
+            "id",
+            "web_url_hash",
+            "published",
+            "imported_published",
+            "quality",
+            "imported_quality",
+            "data_hash",
+        )
+    }
+    slugs = unique_slugs(
+        [record["slug"] for record in records if record_key(record) not in existing]
+    )
+    statuses, changed, bookkeeping = [], [], []
+    for record in records:
+        old = existing.get(record_key(record))
+        file_published = bool(record["published"])
+        file_quality = record["quality"]
+        if old is None:
+            published, quality, status = file_published, file_quality, "created"
+        else:
+            # Editors own these two: the file's value wins only where nobody
+            # changed the field since the import that last set it.
+            edited = old["published"] != old["imported_published"]
+            published = old["published"] if edited else file_published
+            edited = old["quality"] != old["imported_quality"]
+            quality = old["quality"] if edited else file_quality
+            status = (
+                "updated"
+                if old["data_hash"] != record["fingerprint"]
+                or published != old["published"]
+                or quality != old["quality"]
+                else "unchanged"
+            )
+        article = Article(
+            id=old["id"] if old else None,
+            slug=slugs.pop(0) if old is None else "",
+            provider_id=provider_ids[record["provider"]["domain"]],
+            published=published,
+            quality=quality,
+            imported_published=file_published,
+            imported_quality=file_quality,
+            source_file=record["name"],
+            content_hash=record["content_hash"],
+            data_hash=record["fingerprint"],
+            imported_at=now,
+            **record["fields"],
+        )
+        statuses.append(status)
+        (bookkeeping if status == "unchanged" else changed).append((article, record, status))
+    if changed:
+        Article.objects.bulk_create(
+            [article for article, _, _ in changed],
+            update_conflicts=True,
+            unique_fields=["web_url_hash"],
+            update_fields=ARTICLE_UPDATE_FIELDS,
+        )
+        replace_children(changed, topic_ids)
+    if bookkeeping:
+        Article.objects.bulk_update([article for article, _, _ in bookkeeping], BOOKKEEPING_FIELDS)
+    remember_files(
+        [
+            SourceFile(
+                name=record["name"],
+                kind=SourceFile.Kind.NEWS,
+                content_hash=record["content_hash"],
+                article_id=article.pk,
+                imported_at=now,
+            )
+            for article, record, _ in changed + bookkeeping
+        ]
+    )
+    return statuses
+
+
+def record_key(record):
+    return record["fields"]["web_url_hash"]
+
+
+def replace_children(changed, topic_ids):
+    """Images, related links and topics of created or updated stories, rewritten whole."""
+    updated_ids = [article.pk for article, _, status in changed if status == "updated"]
+    if updated_ids:
+        ArticleImage.objects.filter(article_id__in=updated_ids).delete()
+        RelatedLink.objects.filter(article_id__in=updated_ids).delete()
+        Article.topics.through.objects.filter(article_id__in=updated_ids).delete()
+    images, links, topics = [], [], []
+    for article, record, _ in changed:
+        images.extend(
+            ArticleImage(article_id=article.pk, position=position, **image)
+            for position, image in enumerate(record["images"])
+        )
+        links.extend(
+            RelatedLink(article_id=article.pk, position=position, **link)
+            for position, link in enumerate(record["related"])
+        )
+        topics.extend(
+            Article.topics.through(article_id=article.pk, topic_id=topic_ids[name])
+            for name in record["topics"]
+        )
+    ArticleImage.objects.bulk_create(images)
+    RelatedLink.objects.bulk_create(links)
+    Article.topics.through.objects.bulk_create(topics)
+
+
+def remember_files(source_files):
+    SourceFile.objects.bulk_create(
+        source_files,
+        update_conflicts=True,
+        unique_fields=["name"],
+        update_fields=["kind", "content_hash", "article", "topic", "provider", "imported_at"],
+    )
+
+
+def ensure_providers(providers, lookups):
+    """Primary keys of the outlets by domain, creating the ones not seen before."""
+    missing = {p["domain"]: p for p in providers if p["domain"] not in lookups.provider_ids}
+    if missing:
+        found = dict(Provider.objects.filter(domain__in=missing).values_list("domain", "id"))
+        new = [
+            Provider(domain=domain, name=p["name"], source_images=p["images"])
+            for domain, p in missing.items()
+            if domain not in found
+        ]
+        if new:
+            # ignore_conflicts: a concurrent import may create the same outlet.
+            Provider.objects.bulk_create(new, ignore_conflicts=True)
+            found.update(
+                Provider.objects.filter(domain__in=[p.domain for p in new]).values_list(
+                    "domain", "id"
+                )
+            )
+        lookups.provider_ids.update(found)
+    return lookups.provider_ids
+
+
+def ensure_topics(names, lookups):
+    """Primary keys of topics by name, creating the ones not seen before."""
+    missing = {name for name in names if name not in lookups.topic_ids}
+    if missing:
+        lookups.topic_ids.update(Topic.objects.filter(name__in=missing).values_list("name", "id"))
+        for name in sorted(missing - lookups.topic_ids.keys()):
+            lookups.topic_ids[name] = topic_for(name).pk
+    return lookups.topic_ids
+
+
+def topic_for(name, slug=None):
+    """The topic of this name, created with a free slug if it does not exist yet."""
+    topic = Topic.objects.filter(name=name).first()
+    if topic is None:
+        topic = Topic(name=name, slug=unique_topic_slug(slug or slugify(name) or "topic"))
+        topic.save()
+    return topic
+
+
+def unique_topic_slug(base, exclude_pk=None):
+    taken = set(
+        Topic.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    return first_free(base, taken)
+
+
+def unique_slugs(bases):
+    """Free article slugs for new stories, in order, distinct from each other too."""
+    if not bases:
+        return []
+    taken = set(Article.objects.filter(slug__in=bases).values_list("slug", flat=True))
+    slugs = []
+    for base in bases:
+        slug = first_free(base, taken)
+        if slug != base:
+            slug = first_free(base, taken | set(_slugs_like(base)))
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+def _slugs_like(base):
+    return Article.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+
+
+def first_free(base, taken):
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def write_topic(record, now):
+    data = record["topic"]
+    topic = Topic.objects.filter(name=data["name"]).first()
+    status = "created" if topic is None else "unchanged"
+    topic = topic or Topic(name=data["name"])
+    parent = topic_for(data["parent"]) if data["parent"] else None
+    values = {
+        "parent_id": parent.pk if parent else None,
+        "description": data["description"],
+        "keywords": data["keywords"],
+        "hashtags": data["hashtags"],
+        "extra": data["extra"],
+        "source_file": record["name"],
+    }
+    if topic.slug != data["slug"]:
+        values["slug"] = unique_topic_slug(data["slug"], exclude_pk=topic.pk)
+    if status == "unchanged" and any(getattr(topic, k) != v for k, v in values.items()):
+        status = "updated"
+    for key, value in values.items():
+        setattr(topic, key, value)
+    topic.save()
+    remember_files(
+        [
+            SourceFile(
+                name=record["name"],
+                kind=SourceFile.Kind.TOPIC,
+                content_hash=record["content_hash"],
+                topic_id=topic.pk,
+                imported_at=now,
+            )
+        ]
+    )
+    return status, topic
+
+
+def write_organization(record, now):
+    data = record["provider"]
+    provider = Provider.objects.filter(domain=data["domain"]).first()
+    status = "created" if provider is None else "unchanged"
+    provider = provider or Provider(domain=data["domain"])
+    values = {**data, "source_file": record["name"]}
+    if status == "unchanged" and any(getattr(provider, k) != v for k, v in values.items()):
+        status = "updated"
+    for key, value in values.items():
+        setattr(provider, key, value)
+    provider.save()
+    remember_files(
+        [
+            SourceFile(
+                name=record["name"],
+                kind=SourceFile.Kind.ORGANIZATION,
+                content_hash=record["content_hash"],
+                provider_id=provider.pk,
+                imported_at=now,
+            )
+        ]
+    )
+    return status, provider
+
+
+def link_related_stories():
+    """Point related links at our own copy of the story they name, where we have one."""
+    same_url = Article.objects.filter(web_url_hash=OuterRef("web_url_hash"))
+    return (
+        RelatedLink.objects.filter(target__isnull=True)
+        .exclude(web_url_hash="")
+        .filter(Exists(same_url))
+        .update(target=Subquery(same_url.values("pk")[:1]))
+    )

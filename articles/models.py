@@ -1,0 +1,210 @@
+from django.db import models
+from django.urls import reverse
+
+from .identity import url_hash
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="The broader topic; its page lists this one as a subtopic.",
+    )
+    description = models.TextField(blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    hashtags = models.JSONField(default=list, blank=True)
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="Keys of the topic file the model does not know."
+    )
+    source_file = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: the one gate for every page, feed, API and sitemap."""
+        return self.filter(published=True)
+
+    def unpublished(self):
+        return self.filter(published=False)
+
+
+class Article(models.Model):
+    slug = models.SlugField(max_length=255, unique=True)
+    title = models.TextField()
+    excerpt = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Markdown shown below the excerpt.")
+    category = models.CharField(max_length=100, blank=True)
+    type = models.CharField(max_length=100, blank=True)
+    published_at = models.DateTimeField(help_text="The story's publication time at its outlet.")
+    web_url = models.TextField(help_text="The story's address: its identity.")
+    web_url_hash = models.CharField(max_length=64, unique=True, editable=False)
+    original_url = models.TextField(null=True, blank=True)
+    amp_web_url = models.TextField(null=True, blank=True)
+    cdn_amp_web_url = models.TextField(null=True, blank=True)
+    quality = models.IntegerField(
+        null=True,
+        blank=True,
+        help_text="Editorial score; higher ranks first when readers sort by quality.",
+    )
+    heat = models.IntegerField(null=True, blank=True, help_text="Popularity score from the source.")
+    published = models.BooleanField(
+        default=False, help_text="Only published stories are visible on the public site."
+    )
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="articles"
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    secured = models.TextField(blank=True, help_text="Opaque source data; never shown publicly.")
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="Front-matter keys the model does not know."
+    )
+    # Source bookkeeping: what the last import read, so re-imports can be
+    # skipped, exports are lossless and editors' changes are recognised.
+    provider_data = models.JSONField(default=dict, blank=True, editable=False)
+    source_keys = models.JSONField(default=list, blank=True, editable=False)
+    source_file = models.CharField(max_length=255, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    data_hash = models.CharField(max_length=64, blank=True, editable=False)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_published = models.BooleanField(null=True, editable=False)
+    imported_quality = models.IntegerField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["-published_at", "-id"], name="article_date_idx"),
+            models.Index(fields=["published", "-published_at"], name="article_pub_date_idx"),
+            models.Index(fields=["provider", "-published_at"], name="article_provider_date_idx"),
+            models.Index(fields=["-quality"], name="article_quality_idx"),
+            models.Index(fields=["-heat"], name="article_heat_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quality__gte=0) | models.Q(quality__isnull=True),
+                name="article_quality_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.web_url_hash = url_hash(self.web_url)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+class ArticleImage(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveIntegerField(default=0)
+    url = models.TextField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    title = models.TextField(null=True, blank=True)
+    attribution = models.TextField(null=True, blank=True)
+    is_cached = models.BooleanField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="article_image_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.url
+
+
+class RelatedLink(models.Model):
+    """A related story as the source lists it; ``target`` is our copy when we have one."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    position = models.PositiveIntegerField(default=0)
+    title = models.TextField(null=True, blank=True)
+    excerpt = models.TextField(null=True, blank=True)
+    web_url = models.TextField(null=True, blank=True)
+    web_url_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    original_url = models.TextField(null=True, blank=True)
+    amp_web_url = models.TextField(null=True, blank=True)
+    cdn_amp_web_url = models.TextField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    type = models.CharField(max_length=100, null=True, blank=True)
+    quality = models.IntegerField(null=True, blank=True)
+    provider = models.JSONField(null=True, blank=True)
+    images = models.JSONField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    target = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cited_by",
+        help_text="The imported story at the same URL, so the site links inside itself.",
+    )
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="related_link_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.web_url or ""
+
+    def save(self, *args, **kwargs):
+        self.web_url_hash = url_hash(self.web_url) if self.web_url else ""
+        super().save(*args, **kwargs)
+
+    @property
+    def provider_name(self):
+        return (self.provider or {}).get("name", "")
+
+    @property
+    def provider_domain(self):
+        return (self.provider or {}).get("domain", "")
+
+
+class SourceFile(models.Model):
+    """One imported file: lets an unchanged file be skipped on the next run."""
+
+    class Kind(models.TextChoices):
+        NEWS = "news", "News item"
+        TOPIC = "topic", "Topic"
+        ORGANIZATION = "organization", "Organization"
+
+    name = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    content_hash = models.CharField(max_length=64)
+    article = models.ForeignKey(Article, null=True, on_delete=models.CASCADE)
+    topic = models.ForeignKey(Topic, null=True, on_delete=models.CASCADE)
+    provider = models.ForeignKey("providers.Provider", null=True, on_delete=models.CASCADE)
+    imported_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.name

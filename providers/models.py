@@ -1,0 +1,61 @@
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class Provider(models.Model):
+    """A news outlet. ``domain`` is the natural key: stored lower-case, unique."""
+
+    domain = models.CharField(
+        max_length=253,
+        unique=True,
+        help_text="The outlet's domain, lower-case (e.g. bbc.com). Used in its public page URL.",
+    )
+    name = models.TextField(help_text="Shown on every story from this outlet.")
+    description = models.TextField(blank=True)
+    source_images = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Logo images as the source files give them (kept for a lossless export).",
+    )
+    logo = models.ImageField(
+        upload_to="providers/logos/",
+        blank=True,
+        help_text="An uploaded logo; pages prefer it over the source's remote images.",
+    )
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="Keys of the organization file the model does not know."
+    )
+    source_file = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="provider_name_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(domain=Lower("domain")), name="provider_domain_lowercase"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("providers:detail", kwargs={"domain": self.domain})
+
+    @property
+    def logo_url(self):
+        """The best logo to show: an uploaded one, else the source's first absolute image."""
+        if self.logo:
+            return self.logo.url
+        for image in self.source_images or []:
+            url = image.get("url") if isinstance(image, dict) else None
+            if isinstance(url, str) and url.startswith(("https://", "http://")):
+                return url
+        return ""
