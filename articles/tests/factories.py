@@ -1,0 +1,74 @@
+"""factory_boy factories for stories, topics and outlets."""
+
+import datetime as dt
+
+import factory
+from factory.django import DjangoModelFactory
+
+from articles.models import Article, ArticleImage, RelatedLink, Topic
+from providers.models import Provider
+
+
+class ProviderFactory(DjangoModelFactory):
+    class Meta:
+        model = Provider
+        django_get_or_create = ("domain",)
+
+    domain = factory.Sequence(lambda n: f"outlet{n}.example")
+    name = factory.Sequence(lambda n: f"Outlet {n}")
+
+
+class TopicFactory(DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class ArticleFactory(DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Story number {n}")
+    slug = factory.Sequence(lambda n: f"story-{n}")
+    excerpt = "What happened, in two lines."
+    category = "news"
+    type = "article"
+    published_at = factory.Sequence(
+        lambda n: dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=n)
+    )
+    web_url = factory.Sequence(lambda n: f"https://news.example/story-{n}")
+    quality = 50
+    heat = 10
+    published = True
+    provider = factory.SubFactory(ProviderFactory)
+    secured = "c2VjcmV0"
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+
+class ArticleImageFactory(DjangoModelFactory):
+    class Meta:
+        model = ArticleImage
+
+    article = factory.SubFactory(ArticleFactory)
+    position = factory.Sequence(int)
+    url = factory.Sequence(lambda n: f"https://img.example/{n}.jpg")
+    width = 1200
+    height = 630
+
+
+class RelatedLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = RelatedLink
+
+    article = factory.SubFactory(ArticleFactory)
+    position = factory.Sequence(int)
+    title = factory.Sequence(lambda n: f"Related story {n}")
+    web_url = factory.Sequence(lambda n: f"https://elsewhere.example/{n}")
+    provider = factory.LazyFunction(lambda: {"name": "Elsewhere", "domain": "elsewhere.example"})
