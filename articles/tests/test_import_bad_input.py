@@ -14,9 +14,12 @@ pytestmark = pytest.mark.django_db
 
 GOOD = news_text("A good story", "https://example.com/good")
 
-ALIAS_BOMB = "---\n" + "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10)
-) + "title: boom\nwebUrl: https://example.com/bomb\n---\n"
+ALIAS_BOMB = (
+    "---\n"
+    + "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10))
+    + "title: boom\nwebUrl: https://example.com/bomb\n---\n"
+)
 
 
 def replace(text, old, new):
@@ -68,8 +71,9 @@ BAD_FILES = {
         "published: 'maybe' is not true or false",
     ),
     "provider-text.md": (
-        replace(GOOD, "provider:\n  name: Example News\n  domain: example.com\n", "provider: x\n")
-        .encode(),
+        replace(
+            GOOD, "provider:\n  name: Example News\n  domain: example.com\n", "provider: x\n"
+        ).encode(),
         "provider: must be a mapping",
     ),
     "topics-text.md": (
@@ -134,10 +138,12 @@ class TestUnusualButValid:
         "crlf.md": GOOD.replace("\n", "\r\n").encode(),
         "no-zone.md": replace(GOOD, "2021-05-19T03:20:00Z", "2021-05-19T03:20:00").encode(),
         "date-only.md": replace(GOOD, "2021-05-19T03:20:00Z", "2021-05-19").encode(),
-        "quoted-date.md": replace(GOOD, "2021-05-19T03:20:00Z", '"2021-05-19T05:20:00+02:00"')
-        .encode(),
-        "scores.md": replace(replace(GOOD, "quality: 50", "quality: 184"), "heat: 10", "heat: -1")
-        .encode(),
+        "quoted-date.md": replace(
+            GOOD, "2021-05-19T03:20:00Z", '"2021-05-19T05:20:00+02:00"'
+        ).encode(),
+        "scores.md": replace(
+            replace(GOOD, "quality: 50", "quality: 184"), "heat: 10", "heat: -1"
+        ).encode(),
         "unicode.md": replace(GOOD, "A good story", "AI 🤖 ‏مرحبا 人工智能 story").encode(),
         "html.md": replace(GOOD, "A good story", "<b>Bold</b> & <script>x</script>").encode(),
     }
@@ -149,7 +155,8 @@ class TestUnusualButValid:
         assert (code, err) == (0, "")
         article = Article.objects.get()
         assert article.published_at.isoformat() == "2021-05-19T03:20:00+00:00" or (
-            name == "date-only.md" and article.published_at.isoformat() == "2021-05-19T00:00:00+00:00"
+            name == "date-only.md"
+            and article.published_at.isoformat() == "2021-05-19T00:00:00+00:00"
         )
 
     def test_values_are_kept_exactly(self, tmp_path):
