@@ -27,7 +27,7 @@ from .reading import IMPORTABLE_SUFFIXES
 BATCH_SIZE = 500
 """News records written per transaction."""
 
-WINDOW = 2000
+WINDOW = 500
 """Files read and parsed ahead of the writer (bounds memory on huge imports)."""
 
 PARALLEL_FROM = 400

@@ -14,6 +14,9 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_NESTING = 1000
 """Deeper YAML than this is refused: libyaml's composer recurses and can crash on it."""
 
+SAFE_LENGTH = 5000
+"""Texts this short cannot nest deeply enough to trouble libyaml (it copes with 20,000)."""
+
 MAX_VALUES = 200_000
 """A front matter that expands to more values than this is refused (YAML alias bombs)."""
 
@@ -23,6 +26,7 @@ IMPORTABLE_SUFFIXES = FRONT_MATTER_SUFFIXES | YAML_SUFFIXES
 
 _front_matter = YAMLHandler()
 _indent = re.compile(r"^ +", re.MULTILINE)
+_anchor = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -63,15 +67,27 @@ def split_front_matter(text):
     return front, body.strip("\n").rstrip(), text.count("\n", 0, offset) + 1
 
 
-def load_yaml(source, line_offset=0):
-    """Parse one YAML document safely; a stray empty document after it is allowed."""
+def load_yaml(source, line_offset=0, single=False):
+    """Parse one YAML document safely.
+
+    A plain YAML file may end with a stray ``---`` (an empty second document);
+    front matter, cut at its ``---`` lines, is always a ``single`` document.
+    """
     loader = _Loader
-    if _nesting_bound(source) > MAX_NESTING:
+    # Nesting can't be deeper than the text is long, and libyaml copes with
+    # several thousand levels, so short texts skip the scan.
+    if len(source) > SAFE_LENGTH and _nesting_bound(source) > MAX_NESTING:
         # The pure-Python loader stops deep nesting with a RecursionError
         # where the C one may overflow its stack.
         loader = yaml.SafeLoader
     try:
-        documents = [doc for doc in yaml.load_all(source, Loader=loader) if doc is not None]
+        if single:
+            data = yaml.load(source, Loader=loader)  # CSafeLoader or SafeLoader
+        else:
+            documents = [doc for doc in yaml.load_all(source, Loader=loader) if doc is not None]
+            if len(documents) > 1:
+                raise InvalidFile(f"holds {len(documents)} YAML documents; expected one")
+            data = documents[0] if documents else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + 1 + line_offset}, column {mark.column + 1}" if mark else ""
@@ -80,10 +96,7 @@ def load_yaml(source, line_offset=0):
         raise InvalidFile(f"YAML error: {error}") from None
     except RecursionError:
         raise InvalidFile(f"YAML nested more than {MAX_NESTING} levels deep") from None
-    if len(documents) > 1:
-        raise InvalidFile(f"holds {len(documents)} YAML documents; expected one")
-    data = documents[0] if documents else None
-    if "&" in source and "*" in source:
+    if _anchor.search(source):
         _check_expansion(data)
     return data
 
@@ -97,7 +110,7 @@ def read_mapping(raw, suffix):
         data, body = load_yaml(text), ""
     else:
         front, body, offset = split_front_matter(text)
-        data = load_yaml(front, offset)
+        data = load_yaml(front, offset, single=True)
     if data is None:
         raise InvalidFile("the front matter is empty")
     if not isinstance(data, dict):

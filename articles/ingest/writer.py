@@ -7,7 +7,9 @@ them inside a transaction; nothing here commits.
 
 from dataclasses import dataclass, field
 
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.constants import OnConflict
 from django.utils.text import slugify
 
 from articles.models import Article, ArticleImage, RelatedLink, SourceFile, Topic
@@ -101,42 +103,44 @@ def write_news(records, lookups, now):
                 or quality != old["quality"]
                 else "unchanged"
             )
-        article = Article(
-            id=old["id"] if old else None,
-            slug=slugs.pop(0) if old is None else "",
-            provider_id=provider_ids[record["provider"]["domain"]],
-            published=published,
-            quality=quality,
-            imported_published=file_published,
-            imported_quality=file_quality,
-            source_file=record["name"],
-            content_hash=record["content_hash"],
-            data_hash=record["fingerprint"],
-            imported_at=now,
+        row = {
             **record["fields"],
-        )
+            "slug": slugs.pop(0) if old is None else "",
+            "provider_id": provider_ids[record["provider"]["domain"]],
+            "published": published,
+            "quality": quality,
+            "imported_published": file_published,
+            "imported_quality": file_quality,
+            "source_file": record["name"],
+            "content_hash": record["content_hash"],
+            "data_hash": record["fingerprint"],
+            "imported_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
         statuses.append(status)
-        (bookkeeping if status == "unchanged" else changed).append((article, record, status))
+        (bookkeeping if status == "unchanged" else changed).append((row, record, status))
     if changed:
-        Article.objects.bulk_create(
-            [article for article, _, _ in changed],
-            update_conflicts=True,
+        insert_rows(
+            Article,
+            [row for row, _, _ in changed],
             unique_fields=["web_url_hash"],
             update_fields=ARTICLE_UPDATE_FIELDS,
         )
-        replace_children(changed, topic_ids)
     if bookkeeping:
-        Article.objects.bulk_update([article for article, _, _ in bookkeeping], BOOKKEEPING_FIELDS)
+        insert_rows(
+            Article,
+            [row for row, _, _ in bookkeeping],
+            unique_fields=["web_url_hash"],
+            update_fields=BOOKKEEPING_FIELDS,
+        )
+    ids = dict(Article.objects.filter(web_url_hash__in=hashes).values_list("web_url_hash", "id"))
+    if changed:
+        replace_children([(ids[record_key(r)], r, status) for _, r, status in changed], topic_ids)
     remember_files(
         [
-            SourceFile(
-                name=record["name"],
-                kind=SourceFile.Kind.NEWS,
-                content_hash=record["content_hash"],
-                article_id=article.pk,
-                imported_at=now,
-            )
-            for article, record, _ in changed + bookkeeping
+            source_file_row(record, now, SourceFile.Kind.NEWS, article_id=ids[record_key(record)])
+            for _, record, _ in changed + bookkeeping
         ]
     )
     return statuses
@@ -148,34 +152,98 @@ def record_key(record):
 
 def replace_children(changed, topic_ids):
     """Images, related links and topics of created or updated stories, rewritten whole."""
-    updated_ids = [article.pk for article, _, status in changed if status == "updated"]
+    updated_ids = [article_id for article_id, _, status in changed if status == "updated"]
     if updated_ids:
         ArticleImage.objects.filter(article_id__in=updated_ids).delete()
         RelatedLink.objects.filter(article_id__in=updated_ids).delete()
         Article.topics.through.objects.filter(article_id__in=updated_ids).delete()
     images, links, topics = [], [], []
-    for article, record, _ in changed:
+    for article_id, record, _ in changed:
         images.extend(
-            ArticleImage(article_id=article.pk, position=position, **image)
+            {"article_id": article_id, "position": position, **image}
             for position, image in enumerate(record["images"])
         )
         links.extend(
-            RelatedLink(article_id=article.pk, position=position, **link)
+            {"article_id": article_id, "position": position, **link}
             for position, link in enumerate(record["related"])
         )
         topics.extend(
-            Article.topics.through(article_id=article.pk, topic_id=topic_ids[name])
-            for name in record["topics"]
+            {"article_id": article_id, "topic_id": topic_ids[name]} for name in record["topics"]
         )
-    ArticleImage.objects.bulk_create(images)
-    RelatedLink.objects.bulk_create(links)
-    Article.topics.through.objects.bulk_create(topics)
+    insert_rows(ArticleImage, images)
+    insert_rows(RelatedLink, links)
+    insert_rows(Article.topics.through, topics)
 
 
-def remember_files(source_files):
-    SourceFile.objects.bulk_create(
-        source_files,
-        update_conflicts=True,
+PLAIN_TYPES = {
+    "BigAutoField",
+    "BigIntegerField",
+    "CharField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveIntegerField",
+    "TextField",
+}
+"""Field types whose Python values go to the database as they are."""
+
+
+def insert_rows(model, rows, unique_fields=None, update_fields=None):
+    """INSERT plain rows with one executemany; an upsert when ``unique_fields`` is given.
+
+    bulk_create compiles SQL per value, which cost more than parsing the files;
+    here the statement is built once and the values still go through each
+    field's own database preparation, so every backend gets what the ORM would
+    send. The ON CONFLICT clause is the backend's own (as bulk_create uses).
+    """
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in rows[0]]
+    db = connections[router.db_for_write(model)]
+    quote = db.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    if unique_fields:
+        meta = model._meta
+        sql += " " + db.ops.on_conflict_suffix_sql(
+            fields,
+            OnConflict.UPDATE,
+            [meta.get_field(name).column for name in update_fields],
+            [meta.get_field(name).column for name in unique_fields],
+        )
+    prepare = [
+        None if field.get_internal_type() in PLAIN_TYPES else field.get_db_prep_save
+        for field in fields
+    ]
+    params = [
+        [
+            value if prep is None or value is None else prep(value, db)
+            for prep, value in zip(prepare, row.values(), strict=True)
+        ]
+        for row in rows
+    ]
+    with db.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def source_file_row(record, now, kind, article_id=None, topic_id=None, provider_id=None):
+    return {
+        "name": record["name"],
+        "kind": kind,
+        "content_hash": record["content_hash"],
+        "article_id": article_id,
+        "topic_id": topic_id,
+        "provider_id": provider_id,
+        "imported_at": now,
+    }
+
+
+def remember_files(rows):
+    insert_rows(
+        SourceFile,
+        rows,
         unique_fields=["name"],
         update_fields=["kind", "content_hash", "article", "topic", "provider", "imported_at"],
     )
@@ -280,17 +348,7 @@ def write_topic(record, now):
     for key, value in values.items():
         setattr(topic, key, value)
     topic.save()
-    remember_files(
-        [
-            SourceFile(
-                name=record["name"],
-                kind=SourceFile.Kind.TOPIC,
-                content_hash=record["content_hash"],
-                topic_id=topic.pk,
-                imported_at=now,
-            )
-        ]
-    )
+    remember_files([source_file_row(record, now, SourceFile.Kind.TOPIC, topic_id=topic.pk)])
     return status, topic
 
 
@@ -306,15 +364,7 @@ def write_organization(record, now):
         setattr(provider, key, value)
     provider.save()
     remember_files(
-        [
-            SourceFile(
-                name=record["name"],
-                kind=SourceFile.Kind.ORGANIZATION,
-                content_hash=record["content_hash"],
-                provider_id=provider.pk,
-                imported_at=now,
-            )
-        ]
+        [source_file_row(record, now, SourceFile.Kind.ORGANIZATION, provider_id=provider.pk)]
     )
     return status, provider
 

@@ -1,0 +1,91 @@
+"""Import throughput against plain front-matter parsing of the same files.
+
+Usage: .venv/bin/python bench/import_throughput.py [--files 3000] [--workers 2]
+
+Makes FILES news files from ../shared/corpus/news (each copy gets its own URL),
+then, in this one run:
+  1. parse-only baseline: read + python-frontmatter parse of every file, one process;
+  2. a first import into a fresh SQLite database (start-up and migrations excluded);
+  3. a no-op re-import of the same files.
+It prints throughputs and the two ratios the foundation issue sets goals for:
+import / parse-only (goal >= 0.6) and first import / no-op re-import (goal >= 5).
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS_NEWS = ROOT.parent / "shared" / "corpus" / "news"
+
+
+def make_files(folder, count):
+    sources = sorted(CORPUS_NEWS.glob("*.md"))
+    texts = [path.read_text(encoding="utf-8") for path in sources]
+    for n in range(count):
+        index = n % len(texts)
+        text = texts[index].replace('webUrl: "', f'webUrl: "https://copy{n}.example/?u=', 1)
+        text = text.replace("webUrl: http", f"webUrl: https://copy{n}.example/?u=http", 1)
+        name = f"{sources[index].stem}-copy{n}.md"
+        (folder / name).write_text(text, encoding="utf-8")
+    return sorted(folder.glob("*.md"))
+
+
+def parse_only(paths):
+    import frontmatter
+
+    started = time.perf_counter()
+    for path in paths:
+        frontmatter.loads(path.read_text(encoding="utf-8"))
+    return time.perf_counter() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=3000)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from articles.ingest.importer import import_paths
+    from articles.models import Article
+
+    files_dir = work / "news"
+    files_dir.mkdir()
+    paths = make_files(files_dir, args.files)
+    call_command("migrate", verbosity=0)
+    parse_only(paths[:200])  # warm the page cache and imports alike for both sides
+
+    parse_seconds = min(parse_only(paths) for _ in range(3))
+    started = time.perf_counter()
+    report = import_paths([files_dir], workers=args.workers)
+    import_seconds = time.perf_counter() - started
+    assert report.failed == 0 and report.created == Article.objects.count() == len(paths), report
+    started = time.perf_counter()
+    again = import_paths([files_dir], workers=args.workers)
+    noop_seconds = time.perf_counter() - started
+    assert again.unchanged == len(paths), again
+
+    n = len(paths)
+    print(f"files: {n} (from {CORPUS_NEWS}), workers: {args.workers}, CPUs: {os.cpu_count()}")
+    print(f"parse only (python-frontmatter, 1 process): {n / parse_seconds:8.0f} files/s")
+    print(f"first import (SQLite):                       {n / import_seconds:8.0f} files/s")
+    print(f"no-op re-import:                             {n / noop_seconds:8.0f} files/s")
+    print(f"ratio import / parse-only:   {parse_seconds / import_seconds:.2f}  (goal >= 0.6)")
+    print(f"ratio no-op / first import:  {import_seconds / noop_seconds:.1f}x (goal >= 5)")
+
+
+if __name__ == "__main__":
+    main()
