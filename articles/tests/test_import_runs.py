@@ -1,11 +1,14 @@
 """Re-imports are safe no-ops, one story is one article, and editors own their fields."""
 
+import io
 from collections import defaultdict
 
 import frontmatter
 import pytest
 from django.core.management import CommandError
+from django.core.management.base import OutputWrapper
 
+from articles.ingest.progress import ProgressBar
 from articles.models import Article, SourceFile
 
 from .helpers import news_text, run_import, write
@@ -166,3 +169,37 @@ class TestCommandOptions:
             "bad.md: no YAML front matter: the file must start with a '---' line"
         )
         assert Article.objects.filter(title="Story 449", slug="2021-01-01-story-449").exists()
+
+
+class TestRealSizes:
+    def test_long_titles_and_urls_fit_on_every_database(self, tmp_path):
+        """Django's URLField stops at 200; real URLs run past 2,000 characters."""
+        url = "https://example.com/" + "a" * 3000
+        title = "Long " * 400
+        write(tmp_path, "long.md", news_text(title.strip(), url))
+        code, _, err = run_import(tmp_path)
+        assert (code, err) == (0, "")
+        article = Article.objects.get()
+        assert (article.web_url, article.title) == (url, title.strip())
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+class TestProgressBar:
+    def test_shows_on_a_terminal_and_clears_itself(self):
+        stream = FakeTerminal()
+        bar = ProgressBar(OutputWrapper(stream), min_interval=0)
+        bar.update(5, 10)
+        assert "5/10 files" in stream.getvalue()
+        bar.clear()
+        assert stream.getvalue().endswith("\r\033[K")
+
+    def test_is_silent_elsewhere(self):
+        stream = io.StringIO()
+        bar = ProgressBar(OutputWrapper(stream), min_interval=0)
+        bar.update(5, 10)
+        bar.clear()
+        assert stream.getvalue() == ""
