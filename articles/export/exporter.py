@@ -118,13 +118,23 @@ class _ExportRun:
     def write_articles(self, articles):
         names = topic_names_of(articles)
         owners = _owners([a.source_file for a in articles], SourceFile.Kind.NEWS, "article_id")
+        sources = {}
         for article in articles:
             source = article.source_file
             if not (_safe_name(source) and owners.get(source, article.pk) == article.pk):
                 source = None
             if article.body and source and Path(source).suffix.lower() in YAML_SUFFIXES:
                 source = None  # a plain YAML document has no room for a body
-            name = self.claim("news", source or news_file_name(article), article.pk)
+            sources[article.pk] = source
+        # A made-up name must not take the name of a file that now carries another story.
+        made_up = {a.pk: news_file_name(a) for a in articles if not sources[a.pk]}
+        reserved = _source_names(made_up.values(), SourceFile.Kind.NEWS)
+        for article in articles:
+            source = sources[article.pk]
+            name = made_up.get(article.pk)
+            if name in reserved:
+                name = _numbered(name, article.pk)
+            name = self.claim("news", source or name, article.pk)
             self.write(
                 "news",
                 name,
@@ -149,8 +159,7 @@ class _ExportRun:
     def claim(self, folder, name, pk):
         """A file name no other object of this run writes to."""
         if (folder, name) in self.taken:
-            stem, dot, suffix = name.rpartition(".")
-            name = f"{stem}-{pk}.{suffix}" if dot else f"{name}-{pk}"
+            name = _numbered(name, pk)
         self.taken.add((folder, name))
         return name
 
@@ -222,6 +231,18 @@ def _owners(names, kind, column):
         .exclude(**{f"{column}__isnull": True})
         .values_list("name", column)
     )
+
+
+def _source_names(names, kind):
+    names = list(names)
+    if not names:
+        return set()
+    return set(SourceFile.objects.filter(name__in=names, kind=kind).values_list("name", flat=True))
+
+
+def _numbered(name, pk):
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}-{pk}.{suffix}" if dot else f"{name}-{pk}"
 
 
 def _safe_name(name):
