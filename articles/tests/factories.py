@@ -30,6 +30,7 @@ class TopicFactory(DjangoModelFactory):
 class ArticleFactory(DjangoModelFactory):
     class Meta:
         model = Article
+        skip_postgeneration_save = True  # topics are set through the m2m, no save needed
 
     title = factory.Sequence(lambda n: f"Story number {n}")
     slug = factory.Sequence(lambda n: f"story-{n}")
