@@ -26,6 +26,7 @@ class ArticleFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search stories"}),
     )
     topic = django_filters.ModelChoiceFilter(
+        label="Topic",
         field_name="topics",
         to_field_name="slug",
         queryset=Topic.objects.only("slug", "name"),
