@@ -33,6 +33,10 @@ class LatestArticlesFeed(Feed):
         query = filter_query(request.GET)
         return reverse("articles:list") + (f"?{query}" if query else "")
 
+    def feed_url(self, request):
+        # The feed's self link keeps its filters: it names this very feed.
+        return request.get_full_path()
+
     def description(self, request):
         return "Curated AI news, newest first."
 

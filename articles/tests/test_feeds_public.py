@@ -51,6 +51,9 @@ class TestFeeds:
         assert titles(by_topic) == ["Seen"]
         assert "Newsroom — Vision" in by_topic.content.decode()
         assert titles(client.get(feed, {"provider": "eye.example"})) == ["Seen"]
+        if "atom" in feed:
+            self_link = f'href="http://testserver{feed}?topic=vision" rel="self"'
+            assert self_link in by_topic.content.decode()
 
     def test_search_and_quality_filters(self, client):
         """?q= and ?min_quality= narrow a feed the way they narrow the list."""
