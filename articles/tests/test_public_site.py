@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils.html import escape
 
 from articles.ingest.importer import import_paths
 from articles.models import Article
@@ -118,7 +119,7 @@ class TestDemoData:
         assert published.exists() and Article.objects.unpublished().exists()
         body = client.get("/").content.decode()
         newest = published.order_by("-published_at").first()
-        assert newest.title.replace("'", "&#x27;") in body
+        assert escape(newest.title) in body
         for draft in Article.objects.unpublished():
             assert draft.get_absolute_url() not in body
         story = client.get(newest.get_absolute_url())
