@@ -1,0 +1,113 @@
+"""The one FilterSet behind every public list: pages, feeds and the JSON API."""
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.core.exceptions import BadRequest
+from django.db.models import F, Prefetch
+
+from .models import Article, ArticleImage, Topic
+from .search import search_articles
+
+
+class ArticleFilter(django_filters.FilterSet):
+    """Narrows and orders a queryset the caller has already limited to published stories."""
+
+    SORTS = {
+        "newest": (F("published_at").desc(), F("id").desc()),
+        "quality": (F("quality").desc(nulls_last=True), F("published_at").desc(), F("id").desc()),
+        "heat": (F("heat").desc(nulls_last=True), F("published_at").desc(), F("id").desc()),
+    }
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search stories"}),
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label="Topic",
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.only("slug", "name"),
+        empty_label="All topics",
+    )
+    provider = django_filters.CharFilter(
+        label="Outlet (domain)",
+        method="filter_provider",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. bbc.com"}),
+    )
+    type = django_filters.CharFilter(label="Type", field_name="type")
+    since = django_filters.DateFilter(
+        label="From", method="filter_since", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        label="To", method="filter_until", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    min_quality = django_filters.NumberFilter(
+        label="Minimum quality",
+        field_name="quality",
+        lookup_expr="gte",
+        min_value=0,
+        widget=forms.NumberInput(attrs={"min": 0, "step": 1}),
+    )
+    # Declared last: django-filter applies filters in declaration order.
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        method="filter_sort",
+        choices=[("newest", "Newest"), ("quality", "Quality"), ("heat", "Heat")],
+        empty_label="Newest (default)",
+    )
+
+    def filter_search(self, queryset, name, value):
+        return search_articles(queryset, value)
+
+    def filter_provider(self, queryset, name, value):
+        return queryset.filter(provider__domain=value.strip().lower())
+
+    def filter_since(self, queryset, name, value):
+        return queryset.filter(published_at__gte=_start_of(value))
+
+    def filter_until(self, queryset, name, value):
+        # Inclusive of the whole day; a range on the column keeps its index usable.
+        return queryset.filter(published_at__lt=_start_of(value + dt.timedelta(days=1)))
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*self.SORTS[value])
+
+
+def _start_of(day):
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+def filter_query(params, exclude=("page",)):
+    """The list's query string without paging: the same filters for a feed or API link."""
+    query = params.copy()
+    for key in exclude:
+        query.pop(key, None)
+    for key in [key for key in query if not any(query.getlist(key))]:
+        query.pop(key)
+    return query.urlencode()
+
+
+def public_articles():
+    """Published stories with what a list shows, fetched in a fixed number of queries."""
+    return (
+        Article.objects.published()
+        .select_related("provider")
+        .prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
+            Prefetch("images", queryset=ArticleImage.objects.order_by("position")),
+        )
+    )
+
+
+def filter_or_400(params, queryset=None):
+    """Apply the list filters for a machine client (feed, API): bad values are a 400."""
+    filterset = ArticleFilter(params, queryset=public_articles() if queryset is None else queryset)
+    if not filterset.is_valid():
+        errors = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
+        )
+        raise BadRequest(f"Invalid filter: {errors}")
+    return filterset.qs

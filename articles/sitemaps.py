@@ -1,0 +1,64 @@
+"""Sitemap sections: the home page, every published story, topics and outlets."""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, Max, OuterRef
+from django.urls import reverse
+
+from providers.models import Provider
+
+from .models import Article, Topic
+
+
+class HomeSitemap(Sitemap):
+    changefreq = "hourly"
+    priority = 1.0
+
+    def items(self):
+        return ["articles:list"]
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "weekly"
+    limit = 10_000
+
+    def items(self):
+        stories = Article.objects.published().only("slug", "updated_at")
+        return stories.order_by("-published_at", "-id")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        # The default walks every item; the database answers in one query.
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class TopicSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        published = Article.objects.published().filter(topics=OuterRef("pk"))
+        return Topic.objects.filter(Exists(published)).only("slug").order_by("slug")
+
+
+class ProviderSitemap(Sitemap):
+    changefreq = "daily"
+    limit = 10_000
+
+    def items(self):
+        published = Article.objects.published().filter(provider=OuterRef("pk"))
+        return Provider.objects.filter(Exists(published)).only("domain").order_by("domain")
+
+
+SITEMAPS = {
+    "home": HomeSitemap,
+    "articles": ArticleSitemap,
+    "topics": TopicSitemap,
+    "providers": ProviderSitemap,
+}

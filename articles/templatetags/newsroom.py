@@ -1,0 +1,51 @@
+"""Template helpers for the public site: safe links, safe Markdown, list query strings."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from articles import links
+from articles.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def http_url(value):
+    """The URL when it is http(s), else an empty string (so it never becomes a link)."""
+    return links.http_url(value)
+
+
+@register.filter
+def related_url(link):
+    return links.related_story_url(link)
+
+
+@register.filter
+def first_image(images):
+    """The first image with an http(s) URL from a list of images (models or mappings)."""
+    return links.first_http_image(images)
+
+
+@register.filter
+def provider_logo(article):
+    """The outlet's logo: its own (uploaded or from its file), else the one the story gives."""
+    logo = article.provider.logo_url
+    if logo:
+        return logo
+    image = links.first_http_image((article.provider_data or {}).get("images") or [])
+    return image["url"].strip() if image else ""
+
+
+@register.filter
+def markdown(text):
+    # render_markdown sanitizes with nh3: its output is safe to mark as such.
+    return mark_safe(render_markdown(text))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The current list's URL for page ``number``, keeping its filters."""
+    query = context.get("page_query", "")
+    page = f"page={number}" if number != 1 else ""
+    joined = "&".join(part for part in (query, page) if part)
+    return f"?{joined}" if joined else context["request"].path
