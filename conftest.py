@@ -11,6 +11,9 @@ CORPUS = Path(__file__).resolve().parent.parent / "shared" / "corpus"
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # WhiteNoise warns when STATIC_ROOT is missing; tests never collect static files.
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
 
 
 @pytest.fixture

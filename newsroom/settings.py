@@ -131,7 +131,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG
+            if not (DEBUG or TESTING)  # the manifest needs collectstatic first
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },

@@ -1,17 +1,6 @@
 """Shared pieces of the public-site tests (imported by test_public_*, test_api*, test_feeds*)."""
 
-import pytest
-
 from articles.tests.factories import ArticleFactory, ArticleImageFactory
-
-
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    """Templates use {% static %}; the manifest storage needs collectstatic, tests do not."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 def full_story(**kwargs):

@@ -11,7 +11,6 @@ from PIL import Image
 
 from articles.ingest.importer import import_paths
 from articles.models import RelatedLink
-from articles.tests.public_support import plain_static_storage  # noqa: F401
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"

@@ -10,7 +10,6 @@ from django.utils.html import escape
 from articles.ingest.importer import import_paths
 from articles.models import Article
 from articles.tests.factories import ArticleFactory, ProviderFactory, TopicFactory
-from articles.tests.public_support import full_story, plain_static_storage  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

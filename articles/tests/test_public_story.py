@@ -10,7 +10,7 @@ from articles.tests.factories import (
     RelatedLinkFactory,
     TopicFactory,
 )
-from articles.tests.public_support import full_story, plain_static_storage  # noqa: F401
+from articles.tests.public_support import full_story
 
 pytestmark = pytest.mark.django_db
 

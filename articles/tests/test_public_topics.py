@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.tests.factories import ArticleFactory, TopicFactory
-from articles.tests.public_support import full_story, plain_static_storage  # noqa: F401
+from articles.tests.public_support import full_story
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from articles.tests.factories import ArticleFactory, ProviderFactory
-from articles.tests.public_support import full_story, plain_static_storage  # noqa: F401
+from articles.tests.public_support import full_story
 
 pytestmark = pytest.mark.django_db
 
