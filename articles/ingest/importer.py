@@ -146,6 +146,9 @@ class _ImportRun:
             for start in range(0, len(self.files), WINDOW):
                 items = self.changed_items(self.files[start : start + WINDOW])
                 if pool is None and self.workers > 1 and len(items) >= PARALLEL_FROM:
+                    # fork: workers start at once with the parser already imported
+                    # (a fork server measured 3x slower on a 3,000-file import).
+                    # The import command is single-threaded, so forking is safe.
                     pool = multiprocessing.get_context("fork").Pool(self.workers)
                 parsed = self.parse(items, pool)  # workers parse on while we write
                 if pending is not None:
