@@ -145,7 +145,8 @@ def _request(target, addresses, url, deadline, timeout, max_bytes):
         connection = http.client.HTTPConnection(target.host, target.port, timeout=remaining)
     # Connect to the vetted addresses, never to a fresh lookup of the name; the
     # name still goes into Host, SNI and the certificate check.
-    connection._create_connection = _connector(addresses, target.port)
+    connector = _Connector(addresses, target.port)
+    connection._create_connection = connector
     try:
         connection.request(
             "GET",
@@ -160,7 +161,7 @@ def _request(target, addresses, url, deadline, timeout, max_bytes):
             return location, None
         if response.status != 200:
             raise FetchError(f"HTTP {response.status} {response.reason}".rstrip())
-        data = _read_body(connection, response, deadline, timeout, max_bytes)
+        data = _read_body(connector.sock, response, deadline, timeout, max_bytes)
         content_type = response.getheader("Content-Type", "")
         return None, Fetched(url=url, data=data, content_type=content_type)
     except TimeoutError:
@@ -175,21 +176,22 @@ def _request(target, addresses, url, deadline, timeout, max_bytes):
         connection.close()
 
 
-def _read_body(connection, response, deadline, timeout, max_bytes):
+def _read_body(sock, response, deadline, timeout, max_bytes):
     declared = response.getheader("Content-Length")
     if declared and declared.strip().isdigit() and int(declared) > max_bytes:
         raise FetchError(f"too large: {int(declared):,} bytes declared, the limit is {max_bytes:,}")
     chunks, total = [], 0
-    while True:
+    while not response.isclosed():
         # The socket timeout alone would let a server trickle bytes forever.
-        connection.sock.settimeout(_remaining(deadline, timeout))
+        sock.settimeout(_remaining(deadline, timeout))
         chunk = response.read(min(CHUNK, max_bytes + 1 - total))
         if not chunk:
-            return b"".join(chunks)
+            break
         total += len(chunk)
         if total > max_bytes:
             raise FetchError(f"too large: more than {max_bytes:,} bytes")
         chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _remaining(deadline, timeout):
@@ -199,14 +201,25 @@ def _remaining(deadline, timeout):
     return remaining
 
 
-def _connector(addresses, port):
-    def create_connection(_address, timeout=None, source_address=None, **_kwargs):
+class _Connector:
+    """Stands in for ``socket.create_connection``: tries the vetted addresses only.
+
+    It keeps the socket because ``http.client`` drops its own reference once a
+    response that closes the connection has been read, and the body reader
+    still needs to shorten its timeout.
+    """
+
+    def __init__(self, addresses, port):
+        self.addresses = addresses
+        self.port = port
+        self.sock = None
+
+    def __call__(self, _address, timeout=None, source_address=None, **_kwargs):
         error = None
-        for address in addresses:
+        for address in self.addresses:
             try:
-                return socket.create_connection((address, port), timeout, source_address)
+                self.sock = socket.create_connection((address, self.port), timeout, source_address)
+                return self.sock
             except OSError as exc:
                 error = exc
         raise error
-
-    return create_connection
