@@ -83,15 +83,15 @@ class TestCachingStoryImages:
         }
         rows = {path: ArticleImageFactory(url=server.url(path)) for path in bad}
         good = ArticleImageFactory(url=server.url("/good.png"))
-        code, out, err = run(
-            "--allow-private-hosts", "--timeout", "0.5", "--max-bytes", "100000"
-        )
+        code, out, err = run("--allow-private-hosts", "--timeout", "0.5", "--max-bytes", "100000")
         assert code == 1
         assert out.strip() == "6 images: 1 cached, 0 skipped, 5 failed"
         lines = err.strip().splitlines()
         assert len(lines) == 5
         for path, reason in bad.items():
-            assert any(line.startswith(f"{server.url(path)}: ") and reason in line for line in lines)
+            assert any(
+                line.startswith(f"{server.url(path)}: ") and reason in line for line in lines
+            )
             rows[path].refresh_from_db()
             assert reason in rows[path].cache_error
             assert not rows[path].local_file
