@@ -78,12 +78,13 @@ def fetch_image(
     max_redirects=DEFAULT_MAX_REDIRECTS,
     allow_address=is_public_address,
     resolver=resolve,
+    ssl_context=None,
 ):
     """Download ``url`` under the rules above; return a ``Fetched`` or raise ``FetchError``.
 
     ``allow_address`` decides which resolved addresses may be contacted (the
     command's ``--allow-private-hosts`` passes one that allows all); ``resolver``
-    exists for tests that give a made-up name an address.
+    and ``ssl_context`` exist for tests (a made-up name, a test certificate).
     """
     deadline = time.monotonic() + timeout
     current = url
@@ -95,7 +96,9 @@ def fetch_image(
         refused = [a for a in addresses if not allow_address(a)]
         if refused:
             raise FetchError(f"refused: {target.host} resolves to non-public {refused[0]}")
-        location, fetched = _request(target, addresses, current, deadline, timeout, max_bytes)
+        location, fetched = _request(
+            target, addresses, current, deadline, timeout, max_bytes, ssl_context
+        )
         if fetched is not None:
             return fetched
         current = urljoin(current, location)
@@ -134,25 +137,30 @@ class _Target:
         )
 
 
-def _request(target, addresses, url, deadline, timeout, max_bytes):
+def _request(target, addresses, url, deadline, timeout, max_bytes, ssl_context):
     """One HTTP exchange: ``(location, None)`` for a redirect, ``(None, Fetched)`` for a body."""
     remaining = _remaining(deadline, timeout)
     if target.scheme == "https":
         connection = http.client.HTTPSConnection(
-            target.host, target.port, timeout=remaining, context=ssl.create_default_context()
+            target.host,
+            target.port,
+            timeout=remaining,
+            context=ssl_context or ssl.create_default_context(),
         )
     else:
         connection = http.client.HTTPConnection(target.host, target.port, timeout=remaining)
     # Connect to the vetted addresses, never to a fresh lookup of the name; the
     # name still goes into Host, SNI and the certificate check.
-    connector = _Connector(addresses, target.port)
-    connection._create_connection = connector
+    connection._create_connection = _Connector(addresses, target.port)
     try:
         connection.request(
             "GET",
             target.path,
             headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "identity"},
         )
+        # The connected socket (TLS-wrapped for https): http.client forgets it once
+        # a closing response is read, and the body reader still needs it.
+        sock = connection.sock
         response = connection.getresponse()
         if response.status in REDIRECT_STATUSES:
             location = response.getheader("Location")
@@ -161,7 +169,7 @@ def _request(target, addresses, url, deadline, timeout, max_bytes):
             return location, None
         if response.status != 200:
             raise FetchError(f"HTTP {response.status} {response.reason}".rstrip())
-        data = _read_body(connector.sock, response, deadline, timeout, max_bytes)
+        data = _read_body(sock, response, deadline, timeout, max_bytes)
         content_type = response.getheader("Content-Type", "")
         return None, Fetched(url=url, data=data, content_type=content_type)
     except TimeoutError:
@@ -202,24 +210,17 @@ def _remaining(deadline, timeout):
 
 
 class _Connector:
-    """Stands in for ``socket.create_connection``: tries the vetted addresses only.
-
-    It keeps the socket because ``http.client`` drops its own reference once a
-    response that closes the connection has been read, and the body reader
-    still needs to shorten its timeout.
-    """
+    """Stands in for ``socket.create_connection``: tries the vetted addresses only."""
 
     def __init__(self, addresses, port):
         self.addresses = addresses
         self.port = port
-        self.sock = None
 
     def __call__(self, _address, timeout=None, source_address=None, **_kwargs):
         error = None
         for address in self.addresses:
             try:
-                self.sock = socket.create_connection((address, self.port), timeout, source_address)
-                return self.sock
+                return socket.create_connection((address, self.port), timeout, source_address)
             except OSError as exc:
                 error = exc
         raise error

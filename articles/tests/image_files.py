@@ -4,11 +4,13 @@ The server listens on 127.0.0.1 only; no test touches the internet.
 """
 
 import io
+import ssl
 import struct
 import threading
 import time
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from PIL import Image
 
@@ -125,11 +127,22 @@ class _Server(ThreadingHTTPServer):
         pass
 
 
+CERTS = Path(__file__).parent / "certs"
+TEST_CERT = CERTS / "images.test.pem"
+
+
 class ImageServer:
-    """``with ImageServer() as server: server.url("/good.png")``."""
+    """``with ImageServer() as server: server.url("/good.png")``; ``tls=True`` for HTTPS."""
+
+    def __init__(self, tls=False):
+        self.tls = tls
 
     def __enter__(self):
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(TEST_CERT, CERTS / "images.test.key")
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
         self.httpd.requests = []
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -148,4 +161,5 @@ class ImageServer:
         return self.httpd.requests
 
     def url(self, path, host="127.0.0.1"):
-        return f"http://{host}:{self.port}{path}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{host}:{self.port}{path}"

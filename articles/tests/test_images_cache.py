@@ -3,8 +3,10 @@
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from PIL import Image
 
 from articles.images.files import content_hash, story_thumbnail_name
@@ -171,9 +173,14 @@ class TestReruns:
         assert (code, out.strip()) == (0, "2 images: 0 cached, 2 skipped, 0 failed")
         assert len(server.requests) == before
 
-    def test_bad_arguments_are_errors(self):
-        from django.core.management.base import CommandError
+    def test_a_file_given_to_the_field_is_named_by_its_content(self):
+        image = ArticleImageFactory()
+        image.local_file = ContentFile(GOOD_PNG, name="Upload.PNG")
+        image.save()
+        digest = content_hash(GOOD_PNG)
+        assert image.local_file.name == f"images/{digest[:2]}/{digest}.png"
 
+    def test_bad_arguments_are_errors(self):
         with pytest.raises(CommandError, match="--concurrency"):
             call_command("cache_images", "--concurrency", "0")
 

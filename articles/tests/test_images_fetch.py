@@ -1,13 +1,14 @@
 """The downloader against a local server: every refusal and every limit, no internet."""
 
 import ipaddress
+import ssl
 
 import pytest
 
 from articles.images.fetch import FetchError, fetch_image, is_public_address
 from articles.images.processing import ImageRejected, inspect_image
 
-from .image_files import GOOD_JPEG, GOOD_PNG, ImageServer
+from .image_files import GOOD_JPEG, GOOD_PNG, TEST_CERT, ImageServer
 
 
 def allow_all(_address):
@@ -21,6 +22,12 @@ def only_127_0_0_1(address):
 @pytest.fixture(scope="module")
 def server():
     with ImageServer() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def tls_server():
+    with ImageServer(tls=True) as running:
         yield running
 
 
@@ -164,3 +171,32 @@ class TestAddressRules:
         assert fetched.data == GOOD_PNG
         assert lookups == ["images.invalid"]
         assert server.requests[-1] == ("/good.png", f"images.invalid:{server.port}")
+
+
+class TestHttps:
+    """HTTPS goes to the vetted address while SNI and the certificate check use the name."""
+
+    @staticmethod
+    def to_loopback(host, port):
+        return ["127.0.0.1"]
+
+    def test_a_good_image_over_https(self, tls_server):
+        fetched = fetch(
+            tls_server.url("/good.png", host="images.test"),
+            resolver=self.to_loopback,
+            ssl_context=ssl.create_default_context(cafile=TEST_CERT),
+        )
+        assert fetched.data == GOOD_PNG
+        assert tls_server.requests[-1] == ("/good.png", f"images.test:{tls_server.port}")
+
+    def test_a_certificate_for_another_name_is_a_failure(self, tls_server):
+        with pytest.raises(FetchError, match="TLS error"):
+            fetch(
+                tls_server.url("/good.png", host="other.test"),
+                resolver=self.to_loopback,
+                ssl_context=ssl.create_default_context(cafile=TEST_CERT),
+            )
+
+    def test_an_untrusted_certificate_is_a_failure(self, tls_server):
+        with pytest.raises(FetchError, match="TLS error"):
+            fetch(tls_server.url("/good.png", host="images.test"), resolver=self.to_loopback)
