@@ -2,6 +2,7 @@ from django.db import models
 from django.urls import reverse
 
 from .identity import url_hash
+from .images.files import content_hash, original_name
 
 
 class Topic(models.Model):
@@ -116,6 +117,17 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
 
+def local_image_path(instance, filename):
+    """Content-addressed name for a local image copy: the same bytes, the same file."""
+    image = instance.local_file
+    image.open("rb")
+    image.seek(0)
+    digest = content_hash(image.read())
+    image.seek(0)
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
+    return original_name(digest, extension)
+
+
 class ArticleImage(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
     position = models.PositiveIntegerField(default=0)
@@ -126,6 +138,20 @@ class ArticleImage(models.Model):
     attribution = models.TextField(null=True, blank=True)
     is_cached = models.BooleanField(null=True, blank=True)
     extra = models.JSONField(default=dict, blank=True)
+    # Our own copy, filled by `manage.py cache_images`. The source's url, width,
+    # height and is_cached above stay exactly as imported (the export is lossless).
+    local_file = models.ImageField(
+        upload_to=local_image_path,
+        blank=True,
+        editable=False,
+        help_text="Local copy of the image; pages serve its thumbnails when present.",
+    )
+    local_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    local_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cached_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cache_error = models.TextField(
+        blank=True, editable=False, help_text="Why the last attempt to copy the image failed."
+    )
 
     class Meta:
         ordering = ["article", "position"]

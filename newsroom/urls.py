@@ -1,5 +1,7 @@
 """Newsroom's URL map: the admin, the API, feeds, sitemap, then each app's public pages."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -30,3 +32,6 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("", include("articles.urls")),
 ]
+
+# Uploaded and cached images in development; static() adds nothing unless DEBUG.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

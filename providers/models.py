@@ -23,6 +23,18 @@ class Provider(models.Model):
         blank=True,
         help_text="An uploaded logo; pages prefer it over the source's remote images.",
     )
+    # A local copy of the largest source image, made by `manage.py cache_images`;
+    # kept beside source_images, which stay exactly as the source gave them.
+    cached_logo = models.ImageField(upload_to="images/", blank=True, editable=False)
+    cached_logo_url = models.TextField(
+        blank=True, editable=False, help_text="The source image the local copy was made from."
+    )
+    cached_logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cached_logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cached_logo_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cached_logo_error = models.TextField(
+        blank=True, editable=False, help_text="Why the last attempt to copy the logo failed."
+    )
     extra = models.JSONField(
         default=dict, blank=True, help_text="Keys of the organization file the model does not know."
     )
@@ -51,11 +63,21 @@ class Provider(models.Model):
 
     @property
     def logo_url(self):
-        """The best logo to show: an uploaded one, else the source's first absolute image."""
+        """The best logo to show: uploaded, else our copy of the source's, else the remote one."""
         if self.logo:
             return self.logo.url
-        for image in self.source_images or []:
-            url = image.get("url") if isinstance(image, dict) else None
-            if isinstance(url, str) and url.startswith(("https://", "http://")):
-                return url
+        if self.cached_logo:
+            return self.cached_logo.url
+        for image in self.remote_logo_images():
+            return image["url"]
         return ""
+
+    def remote_logo_images(self):
+        """The source's logo images that have an absolute http(s) URL, in source order."""
+        return [
+            image
+            for image in self.source_images or []
+            if isinstance(image, dict)
+            and isinstance(image.get("url"), str)
+            and image["url"].lower().startswith(("https://", "http://"))
+        ]

@@ -6,8 +6,9 @@ import time
 class ProgressBar:
     WIDTH = 30
 
-    def __init__(self, stream, min_interval=0.1):
+    def __init__(self, stream, min_interval=0.1, unit="files"):
         self.stream = stream
+        self.unit = unit
         self.enabled = hasattr(stream, "isatty") and stream.isatty()
         self.min_interval = min_interval
         self.last = 0.0
@@ -22,7 +23,7 @@ class ProgressBar:
         self.last = now
         filled = self.WIDTH * done // total
         bar = "#" * filled + "-" * (self.WIDTH - filled)
-        self.stream.write(f"\r[{bar}] {done}/{total} files", ending="")
+        self.stream.write(f"\r[{bar}] {done}/{total} {self.unit}", ending="")
         self.stream.flush()
         self.shown = True
 

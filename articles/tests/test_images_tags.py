@@ -1,0 +1,157 @@
+"""The ``story_images`` tags, rendered directly: local thumbnails, remote URLs or nothing."""
+
+import re
+
+import pytest
+from django.template import Context, Template
+
+from articles.images.files import story_thumbnail_name
+from providers.logos import logo_thumbnail_name
+
+from .factories import ArticleImageFactory, ProviderFactory
+
+pytestmark = pytest.mark.django_db
+
+DIGEST = "ab" * 32
+
+
+def render(source, **context):
+    return Template("{% load story_images %}" + source).render(Context(context)).strip()
+
+
+def attributes(html):
+    assert html.startswith("<img ") and html.endswith(">"), html
+    return dict(re.findall(r'(\w+)="([^"]*)"', html))
+
+
+def cached_image(width=1600, height=900, **fields):
+    return ArticleImageFactory(
+        local_file=f"images/ab/{DIGEST}.jpg", local_width=width, local_height=height, **fields
+    )
+
+
+class TestStoryImage:
+    """A cached image gets local 1x/2x thumbnails; otherwise the remote http(s) URL or nothing."""
+
+    def test_a_cached_image_uses_local_thumbnails_with_a_2x_candidate(self):
+        image = cached_image(title="A robot")
+        attrs = attributes(render("{% story_image image 640 %}", image=image))
+        one = "/media/" + story_thumbnail_name(DIGEST, 640)
+        two = "/media/" + story_thumbnail_name(DIGEST, 1280)
+        assert attrs == {
+            "src": one,
+            "srcset": f"{one} 1x, {two} 2x",
+            "width": "640",
+            "height": "360",
+            "alt": "A robot",
+            "class": "story-image",
+            "loading": "lazy",
+            "decoding": "async",
+        }
+
+    def test_a_small_cached_image_is_not_enlarged_and_has_no_useless_2x(self):
+        attrs = attributes(render("{% story_image image 640 %}", image=cached_image(500, 250)))
+        assert (attrs["width"], attrs["height"]) == ("500", "250")
+        assert attrs["srcset"] == "/media/" + story_thumbnail_name(DIGEST, 640) + " 1x"
+
+    def test_the_card_size_pairs_320_with_640(self):
+        attrs = attributes(render("{% story_image image 320 %}", image=cached_image()))
+        assert attrs["srcset"].endswith(story_thumbnail_name(DIGEST, 640) + " 2x")
+        assert (attrs["width"], attrs["height"]) == ("320", "180")
+
+    def test_an_uncached_image_uses_the_remote_url_and_the_source_size(self):
+        image = ArticleImageFactory(url="https://cdn.example/a.jpg?w=1&h=2", width=1200, height=600)
+        attrs = attributes(render("{% story_image image 640 %}", image=image))
+        assert attrs["src"] == "https://cdn.example/a.jpg?w=1&amp;h=2"
+        assert (attrs["width"], attrs["height"], attrs["loading"]) == ("640", "320", "lazy")
+        assert "srcset" not in attrs
+
+    def test_an_unknown_source_size_leaves_width_and_height_out(self):
+        image = ArticleImageFactory(url="http://cdn.example/a.jpg", width=None, height=None)
+        attrs = attributes(render("{% story_image image %}", image=image))
+        assert "width" not in attrs and "height" not in attrs
+
+    @pytest.mark.parametrize(
+        "url",
+        ["javascript:alert(1)", "/assets/a.png", "data:image/png;base64,AA", " http://x.example/"],
+    )
+    def test_a_url_that_is_not_http_renders_nothing(self, url):
+        assert render("{% story_image image %}", image=ArticleImageFactory(url=url)) == ""
+
+    def test_source_mappings_such_as_related_images_work_too(self):
+        related = {"url": "https://cdn.example/r.jpg", "width": 300, "height": 220}
+        attrs = attributes(render("{% story_image image 320 %}", image=related))
+        assert (attrs["src"], attrs["width"], attrs["height"]) == (related["url"], "300", "220")
+
+    def test_text_is_escaped(self):
+        image = ArticleImageFactory(url='https://cdn.example/"><script>', title='"><b>x</b>')
+        html = render("{% story_image image %}", image=image)
+        assert "<script>" not in html and "<b>" not in html
+        assert 'alt="&quot;&gt;&lt;b&gt;x&lt;/b&gt;"' in html
+
+    def test_rendering_costs_no_query_whatever_the_number_of_images(
+        self, django_assert_num_queries
+    ):
+        """Everything comes from the row: no query, no storage lookup, for 1 or 20 images."""
+        template = "{% for image in images %}{% story_image image 320 %}{% endfor %}"
+        one = [cached_image()]
+        twenty = [cached_image() for _ in range(10)] + [ArticleImageFactory() for _ in range(10)]
+        with django_assert_num_queries(0):
+            assert render(template, images=one).count("<img") == 1
+        with django_assert_num_queries(0):
+            assert render(template, images=twenty).count("<img") == 20
+
+
+class TestProviderLogo:
+    """Uploaded logo, then our copy of the source's, then the remote image, else nothing."""
+
+    def test_an_uploaded_logo_uses_its_square_thumbnails(self):
+        provider = ProviderFactory(name="Acme", logo=f"providers/logos/{DIGEST}.png")
+        attrs = attributes(render("{% provider_logo provider %}", provider=provider))
+        one = "/media/" + logo_thumbnail_name(DIGEST, 50)
+        two = "/media/" + logo_thumbnail_name(DIGEST, 100)
+        assert (attrs["src"], attrs["srcset"]) == (one, f"{one} 1x, {two} 2x")
+        assert (attrs["width"], attrs["height"], attrs["alt"]) == ("50", "50", "Acme")
+        assert attrs["class"] == "provider-logo" and attrs["loading"] == "lazy"
+
+    def test_the_large_size_uses_the_400_thumbnail(self):
+        provider = ProviderFactory(logo=f"providers/logos/{DIGEST}.png")
+        attrs = attributes(render("{% provider_logo provider 400 %}", provider=provider))
+        assert attrs["src"] == "/media/" + logo_thumbnail_name(DIGEST, 400)
+        assert attrs["width"] == "400"
+
+    def test_a_cached_source_logo_is_used_when_nothing_was_uploaded(self):
+        provider = ProviderFactory(
+            cached_logo=f"images/ab/{DIGEST}.jpg",
+            source_images=[{"url": "https://cdn.example/logo.png"}],
+        )
+        attrs = attributes(render("{% provider_logo provider %}", provider=provider))
+        assert attrs["src"] == "/media/" + logo_thumbnail_name(DIGEST, 50)
+
+    def test_a_logo_with_a_foreign_name_is_shown_as_it_is(self):
+        provider = ProviderFactory(logo="providers/logos/old-upload.png")
+        attrs = attributes(render("{% provider_logo provider %}", provider=provider))
+        assert attrs["src"] == "/media/providers/logos/old-upload.png"
+        assert "srcset" not in attrs
+
+    def test_remote_source_images_pair_sizes_for_1x_and_2x(self):
+        provider = ProviderFactory(
+            source_images=[
+                {"url": "https://cdn.example/l-400.png", "width": 400, "height": 400},
+                {"url": "https://cdn.example/l-50.png", "width": 50, "height": 50},
+            ]
+        )
+        attrs = attributes(render("{% provider_logo provider %}", provider=provider))
+        assert attrs["src"] == "https://cdn.example/l-50.png"
+        assert (
+            attrs["srcset"] == "https://cdn.example/l-50.png 1x, https://cdn.example/l-400.png 2x"
+        )
+
+    def test_site_relative_source_images_render_nothing(self):
+        provider = ProviderFactory(source_images=[{"url": "/assets/images/o/x-50x50.jpg"}])
+        assert render("{% provider_logo provider %}", provider=provider) == ""
+
+    def test_the_alt_text_can_be_emptied_when_the_name_is_beside_it(self):
+        provider = ProviderFactory(logo=f"providers/logos/{DIGEST}.png")
+        attrs = attributes(render('{% provider_logo provider 50 "" %}', provider=provider))
+        assert attrs["alt"] == ""
