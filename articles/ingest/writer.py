@@ -153,14 +153,21 @@ def record_key(record):
 def replace_children(changed, topic_ids):
     """Images, related links and topics of created or updated stories, rewritten whole."""
     updated_ids = [article_id for article_id, _, status in changed if status == "updated"]
+    local_copies = {}
     if updated_ids:
+        local_copies = cached_copies(updated_ids)
         ArticleImage.objects.filter(article_id__in=updated_ids).delete()
         RelatedLink.objects.filter(article_id__in=updated_ids).delete()
         Article.topics.through.objects.filter(article_id__in=updated_ids).delete()
     images, links, topics = [], [], []
     for article_id, record, _ in changed:
         images.extend(
-            {"article_id": article_id, "position": position, **image}
+            {
+                "article_id": article_id,
+                "position": position,
+                **image,
+                **local_copies.get((article_id, image["url"]), NO_LOCAL_COPY),
+            }
             for position, image in enumerate(record["images"])
         )
         links.extend(
@@ -187,6 +194,20 @@ PLAIN_TYPES = {
 """Field types whose Python values go to the database as they are."""
 
 
+NO_LOCAL_COPY = {"local_file": "", "local_width": None, "local_height": None, "cached_at": None}
+
+
+def cached_copies(article_ids):
+    """Local copies (see cache_images) of these stories' images, by (story, URL):
+    a re-import keeps them for every image whose URL did not change."""
+    rows = (
+        ArticleImage.objects.filter(article_id__in=article_ids)
+        .exclude(local_file="")
+        .values("article_id", "url", *NO_LOCAL_COPY)
+    )
+    return {(row.pop("article_id"), row.pop("url")): row for row in rows}
+
+
 def insert_rows(model, rows, unique_fields=None, update_fields=None):
     """INSERT plain rows with one executemany; an upsert when ``unique_fields`` is given.
 
@@ -197,7 +218,15 @@ def insert_rows(model, rows, unique_fields=None, update_fields=None):
     """
     if not rows:
         return
-    fields = [model._meta.get_field(name) for name in rows[0]]
+    given = [model._meta.get_field(name) for name in rows[0]]
+    # Columns the rows leave out get the model's defaults, as bulk_create would.
+    defaults = [
+        field
+        for field in model._meta.concrete_fields
+        if field not in given and not field.primary_key
+    ]
+    fields = given + defaults
+    default_values = [field.get_default() for field in defaults]
     db = connections[router.db_for_write(model)]
     quote = db.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
@@ -220,7 +249,7 @@ def insert_rows(model, rows, unique_fields=None, update_fields=None):
     params = [
         [
             value if prep is None or value is None else prep(value, db)
-            for prep, value in zip(prepare, row.values(), strict=True)
+            for prep, value in zip(prepare, [*row.values(), *default_values], strict=True)
         ]
         for row in rows
     ]

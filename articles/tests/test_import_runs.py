@@ -9,7 +9,7 @@ from django.core.management import CommandError
 from django.core.management.base import OutputWrapper
 
 from articles.ingest.progress import ProgressBar
-from articles.models import Article, SourceFile
+from articles.models import Article, ArticleImage, SourceFile
 
 from .helpers import news_text, run_import, write
 
@@ -203,3 +203,23 @@ class TestProgressBar:
         bar.update(5, 10)
         bar.clear()
         assert stream.getvalue() == ""
+
+
+class TestLocalImageCopies:
+    def test_a_reimport_keeps_local_copies_of_unchanged_image_urls(self, tmp_path):
+        image = "images:\n  - url: https://img.example/a.jpg\n    width: 10\n    height: 10\n"
+        text = news_text("Title", URL).replace("secured:", image + "secured:")
+        path = write(tmp_path, "a.md", text)
+        run_import(tmp_path)
+        ArticleImage.objects.update(local_file="images/ab/abc.png", local_width=10, local_height=8)
+        path.write_text(text.replace("Title", "New title"))
+        run_import(tmp_path)
+        kept = ArticleImage.objects.get()
+        assert (kept.local_file.name, kept.local_width, kept.local_height) == (
+            "images/ab/abc.png",
+            10,
+            8,
+        )
+        path.write_text(text.replace("a.jpg", "b.jpg"))
+        run_import(tmp_path)
+        assert ArticleImage.objects.get().local_file.name == ""
