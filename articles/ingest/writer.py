@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils.text import slugify
 
 from articles.models import Article, ArticleImage, RelatedLink, SourceFile, Topic
+from articles.search import update_search_vectors
 from providers.models import Provider
 
 ARTICLE_UPDATE_FIELDS = [
@@ -125,6 +126,7 @@ def write_news(records, lookups, now):
             update_fields=ARTICLE_UPDATE_FIELDS,
         )
         replace_children(changed, topic_ids)
+        update_search_vectors([article.pk for article, _, _ in changed])
     if bookkeeping:
         Article.objects.bulk_update([article for article, _, _ in bookkeeping], BOOKKEEPING_FIELDS)
     remember_files(
