@@ -225,6 +225,8 @@ def topic_for(name, slug=None):
 
 
 def unique_topic_slug(base, exclude_pk=None):
+    # Leave room for a "-N" suffix inside the column (PostgreSQL enforces its length).
+    base = base[: Topic._meta.get_field("slug").max_length - 8]
     taken = set(
         Topic.objects.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)
