@@ -219,9 +219,16 @@ def topic_for(name, slug=None):
     """The topic of this name, created with a free slug if it does not exist yet."""
     topic = Topic.objects.filter(name=name).first()
     if topic is None:
-        topic = Topic(name=name, slug=unique_topic_slug(slug or slugify(name) or "topic"))
-        topic.save()
+        topic, _ = _get_or_create_topic(name, slug)
     return topic
+
+
+def _get_or_create_topic(name, slug):
+    # get_or_create, not save(): a concurrent import may create the same topic
+    # between our look-up and our INSERT; then we take its row.
+    return Topic.objects.get_or_create(
+        name=name, defaults={"slug": unique_topic_slug(slug or slugify(name) or "topic")}
+    )
 
 
 def unique_topic_slug(base, exclude_pk=None):
@@ -265,9 +272,8 @@ def first_free(base, taken):
 
 def write_topic(record, now):
     data = record["topic"]
-    topic = Topic.objects.filter(name=data["name"]).first()
-    status = "created" if topic is None else "unchanged"
-    topic = topic or Topic(name=data["name"])
+    topic, created = _get_or_create_topic(data["name"], data["slug"])
+    status = "created" if created else "unchanged"
     parent = topic_for(data["parent"]) if data["parent"] else None
     values = {
         "parent_id": parent.pk if parent else None,
@@ -300,9 +306,11 @@ def write_topic(record, now):
 
 def write_organization(record, now):
     data = record["provider"]
-    provider = Provider.objects.filter(domain=data["domain"]).first()
-    status = "created" if provider is None else "unchanged"
-    provider = provider or Provider(domain=data["domain"])
+    # get_or_create, not get-then-save: a concurrent import may create it first.
+    provider, created = Provider.objects.get_or_create(
+        domain=data["domain"], defaults={"name": data["name"]}
+    )
+    status = "created" if created else "unchanged"
     values = {**data, "source_file": record["name"]}
     if status == "unchanged" and any(getattr(provider, k) != v for k, v in values.items()):
         status = "updated"
