@@ -27,6 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -51,8 +52,10 @@ def search_articles(queryset, query, *, order_by_rank=False):
     with matches bracketed) and ``title_headline`` (the whole title, likewise):
     pass the last two through :func:`safe_headline` before showing them. On
     SQLite the headlines are None. ``order_by_rank`` puts the best matches
-    first (newest first among equals); otherwise the caller's ordering stands.
-    An empty query returns ``queryset`` unchanged.
+    first (newest first among equals); otherwise the queryset's own ordering
+    (or the model's) stands, applied by :func:`order_matches`. To sort the
+    results differently afterwards, use :func:`order_matches` too. An empty
+    query returns ``queryset`` unchanged.
     """
     query = (query or "").strip()
     if not query:
@@ -62,8 +65,35 @@ def search_articles(queryset, query, *, order_by_rank=False):
     else:
         queryset = _substring(queryset, query)
     if order_by_rank:
-        queryset = queryset.order_by("-rank", "-published_at", "-id")
-    return queryset
+        return queryset.order_by("-rank", "-published_at", "-id")
+    fields = queryset.query.order_by or (
+        queryset.model._meta.ordering if queryset.query.default_ordering else ()
+    )
+    return order_matches(queryset, *fields)
+
+
+def order_matches(queryset, *fields):
+    """Order search results by ``fields`` without letting PostgreSQL walk their index.
+
+    With ``ORDER BY published_at DESC LIMIT 20`` the planner likes to walk the
+    date index and test each story against the query, expecting to meet 20
+    matches soon; for a rare or absent term it reads the whole table. Sorting
+    on ``COALESCE(field, field)``, which no index serves, makes it find the
+    matches through the GIN index first and sort only those: the cost follows
+    the number of matches, like the paginator's count, never the table size
+    (docs/performance-search.md has the figures).
+    """
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset.order_by(*fields)
+    return queryset.order_by(*map(_unindexed, fields))
+
+
+def _unindexed(field):
+    if not isinstance(field, str) or field.lstrip("-") in ("pk", "id", "?"):
+        return field
+    name = field.lstrip("-")
+    expression = Coalesce(F(name), F(name))
+    return expression.desc() if field.startswith("-") else expression.asc()
 
 
 def safe_headline(text):

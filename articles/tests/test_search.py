@@ -4,7 +4,13 @@ import pytest
 from django.db import connection
 
 from articles.models import Article, Topic
-from articles.search import MARK_START, MARK_STOP, safe_headline, search_articles
+from articles.search import (
+    MARK_START,
+    MARK_STOP,
+    order_matches,
+    safe_headline,
+    search_articles,
+)
 
 from .factories import ArticleFactory, ProviderFactory, TopicFactory
 from .helpers import news_text, run_import, write
@@ -53,6 +59,19 @@ class TestSearchInterface:
         ArticleFactory(title="Weather report", excerpt="Drones deliver the forecast.")
         ArticleFactory(title="Drones deliver parcels", excerpt="In three cities.")
         assert found("drones", order_by_rank=True) == ["Drones deliver parcels", "Weather report"]
+
+    def test_results_keep_the_querysets_order(self):
+        """Without ``order_by_rank``: newest first (the model's order), or the caller's."""
+        ArticleFactory(title="Drones old", quality=90)
+        ArticleFactory(title="Drones new", quality=10)
+        assert found("drones") == ["Drones new", "Drones old"]
+        by_quality = Article.objects.order_by("-quality")
+        assert found("drones", by_quality) == ["Drones old", "Drones new"]
+        matches = search_articles(Article.objects.all(), "drones")
+        assert list(order_matches(matches, "quality").values_list("title", flat=True)) == [
+            "Drones new",
+            "Drones old",
+        ]
 
     def test_only_the_given_queryset_is_searched(self):
         """Searching the published stories never brings back an unpublished one."""
