@@ -19,8 +19,10 @@ CREATE INDEX article_search_vector_idx ON articles_article USING gin (search_vec
 CREATE FUNCTION articles_search_document(
     story_id bigint, story_title text, story_excerpt text, story_provider_id bigint
 ) RETURNS tsvector LANGUAGE sql STABLE AS $$
-    SELECT setweight(to_tsvector('english', coalesce(story_title, '')), 'A')
-        || setweight(to_tsvector('english', coalesce(story_excerpt, '')), 'B')
+    -- The first 50,000 characters of each text: a tsvector holds at most 1 MB,
+    -- and a file's worth (1 MiB) of distinct words would exceed it.
+    SELECT setweight(to_tsvector('english', left(coalesce(story_title, ''), 50000)), 'A')
+        || setweight(to_tsvector('english', left(coalesce(story_excerpt, ''), 50000)), 'B')
         || setweight(to_tsvector('english', concat_ws(' ',
                (SELECT p.name FROM providers_provider p WHERE p.id = story_provider_id),
                (SELECT string_agg(t.name, ' ' ORDER BY t.name)

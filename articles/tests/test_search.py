@@ -1,5 +1,7 @@
 """Search: one interface on both backends; ranked full-text search on PostgreSQL."""
 
+import hashlib
+
 import pytest
 from django.db import connection
 
@@ -222,6 +224,12 @@ class TestSearchVectorStaysCurrent:
         ArticleFactory(title="Story", topics=[topic])
         topic.delete()
         assert found("ephemeral") == []
+
+    def test_a_megabyte_of_distinct_words(self):
+        """A tsvector holds 1 MB: a huge excerpt is indexed by its start, not refused."""
+        words = " ".join(hashlib.md5(str(n).encode()).hexdigest() for n in range(30_000))
+        ArticleFactory(title="Huge", excerpt=f"Zeppelins {words}")
+        assert found("zeppelin") == ["Huge"]
 
     def test_imported_and_reimported_stories(self, tmp_path):
         """The importer's bulk writes keep the vector current, topics and outlet included."""
