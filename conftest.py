@@ -1,10 +1,24 @@
-"""Project-wide test settings: fast password hashing and a private media folder."""
+"""Project-wide test settings: fast password hashing, a private media folder, backend markers."""
 
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 CORPUS = Path(__file__).resolve().parent.parent / "shared" / "corpus"
+
+BACKEND_ONLY = {
+    "postgres": ("postgresql", "needs PostgreSQL (run under bin/with-postgres)"),
+    "sqlite": ("sqlite", "only meaningful on SQLite (this run uses PostgreSQL)"),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip ``@pytest.mark.postgres`` tests off PostgreSQL and ``sqlite`` ones off SQLite."""
+    for item in items:
+        for marker, (vendor, reason) in BACKEND_ONLY.items():
+            if item.get_closest_marker(marker) and connection.vendor != vendor:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(autouse=True)

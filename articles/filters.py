@@ -8,7 +8,7 @@ from django.core.exceptions import BadRequest
 from django.db.models import F, Prefetch
 
 from .models import Article, ArticleImage, Topic
-from .search import search_articles
+from .search import order_matches, search_articles
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -60,7 +60,8 @@ class ArticleFilter(django_filters.FilterSet):
     )
 
     def filter_search(self, queryset, name, value):
-        return search_articles(queryset, value)
+        # Best matches first; an explicit ?sort= (applied after) re-orders them.
+        return search_articles(queryset, value, order_by_rank=True)
 
     def filter_provider(self, queryset, name, value):
         return queryset.filter(provider__domain=value.strip().lower())
@@ -73,6 +74,8 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(published_at__lt=_start_of(value + dt.timedelta(days=1)))
 
     def filter_sort(self, queryset, name, value):
+        if self.form.cleaned_data.get("q"):
+            return order_matches(queryset, *self.SORTS[value])  # see order_matches
         return queryset.order_by(*self.SORTS[value])
 
 

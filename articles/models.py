@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
@@ -85,6 +86,9 @@ class Article(models.Model):
     imported_at = models.DateTimeField(null=True, blank=True)
     imported_published = models.BooleanField(null=True, editable=False)
     imported_quality = models.IntegerField(null=True, editable=False)
+    # Title (A), excerpt (B), provider and topic names (C), kept by the database
+    # on PostgreSQL (see articles/search.py and docs/search.md); NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

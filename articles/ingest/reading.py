@@ -28,6 +28,7 @@ _front_matter = YAMLHandler()
 _indent = re.compile(r"^ +", re.MULTILINE)
 _anchor = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_nul_escape = re.compile(r"\\(?:0|x00|u0000|U00000000)")
 
 
 class InvalidFile(ValueError):
@@ -96,6 +97,11 @@ def load_yaml(source, line_offset=0, single=False):
         raise InvalidFile(f"YAML error: {error}") from None
     except RecursionError:
         raise InvalidFile(f"YAML nested more than {MAX_NESTING} levels deep") from None
+    except ValueError as error:
+        if isinstance(error, InvalidFile):
+            raise
+        # PyYAML builds timestamps itself: 2021-02-30 or year 0 fail here.
+        raise InvalidFile(f"a date that does not exist ({error})") from None
     if _anchor.search(source):
         _check_expansion(data)
     return data
@@ -120,7 +126,25 @@ def read_mapping(raw, suffix):
     for key in data:
         if not isinstance(key, str):
             raise InvalidFile(f"front-matter key {key!r} is not text")
+    if _nul_escape.search(text):
+        _check_no_nul(data)
     return data, body
+
+
+def _check_no_nul(data):
+    """A NUL written as a YAML escape ("\\0"): PostgreSQL refuses it in text and JSON."""
+    stack = [(data, "")]
+    while stack:  # not recursive: the document may nest 1,000 levels deep
+        value, label = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise InvalidFile(f"{label}: contains a NUL character; text may not hold NULs")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((key, f"{label} (a key)" if label else "a key"))
+                stack.append((item, f"{label}.{key}" if label else str(key)))
+        elif isinstance(value, list):
+            stack.extend((item, f"{label}[{index}]") for index, item in enumerate(value))
 
 
 def _nesting_bound(source):

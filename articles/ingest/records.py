@@ -7,6 +7,7 @@ the field and says why; nothing here touches the database.
 import datetime as dt
 import hashlib
 import json
+import math
 from urllib.parse import urlsplit
 
 from django.utils.text import slugify
@@ -59,6 +60,8 @@ MAX_SLUG = 200
 MAX_SHORT_TEXT = 100
 MAX_NAME = 200
 MAX_DOMAIN = 253
+MAX_PROVIDER_NAME = 500
+"""Outlet names are indexed: PostgreSQL's btree refuses entries over ~2,700 bytes."""
 
 
 def classify(data):
@@ -142,7 +145,7 @@ def provider_of(data):
     domain = required_text(provider, "domain", MAX_DOMAIN, "provider.domain").strip().lower()
     if not domain or any(ch.isspace() for ch in domain) or "/" in domain:
         raise InvalidFile(f"provider.domain: {provider['domain']!r} is not a domain name")
-    name = optional_text(provider, "name", None, "provider.name") or domain
+    name = optional_text(provider, "name", MAX_PROVIDER_NAME, "provider.name") or domain
     images = provider.get("images")
     if images is not None and not (
         isinstance(images, list) and all(isinstance(i, dict) for i in images)
@@ -277,7 +280,7 @@ def organization_record(data, name):
         "name": name,
         "provider": {
             "domain": domain,
-            "name": optional_text(data, "name") or domain,
+            "name": optional_text(data, "name", MAX_PROVIDER_NAME) or domain,
             "description": optional_text(data, "description") or "",
             "source_images": images or [],
             "extra": jsonable_extra(data, ORGANIZATION_KEYS, ""),
@@ -365,7 +368,10 @@ def optional_datetime(data, key, where):
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+            raise InvalidFile(f"{label}: {value.isoformat()} is out of range") from None
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     raise InvalidFile(f"{label}: {value!r} is not a date and time")
@@ -393,6 +399,9 @@ def _check_jsonable(value, label):
     if value is None or isinstance(value, str | bool | int | float):
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**63:
             raise InvalidFile(f"{label}: {value} is too large a number")
+        if isinstance(value, float) and not math.isfinite(value):
+            # JSON has no NaN or infinity; PostgreSQL's jsonb refuses them.
+            raise InvalidFile(f"{label}: {value} is not a number JSON can hold")
         return value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat().replace("+00:00", "Z")

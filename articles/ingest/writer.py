@@ -13,6 +13,7 @@ from django.db.models.constants import OnConflict
 from django.utils.text import slugify
 
 from articles.models import Article, ArticleImage, RelatedLink, SourceFile, Topic
+from articles.search import update_search_vectors
 from providers.models import Provider
 
 ARTICLE_UPDATE_FIELDS = [
@@ -137,6 +138,7 @@ def write_news(records, lookups, now):
     ids = dict(Article.objects.filter(web_url_hash__in=hashes).values_list("web_url_hash", "id"))
     if changed:
         replace_children([(ids[record_key(r)], r, status) for _, r, status in changed], topic_ids)
+        update_search_vectors([ids[record_key(r)] for _, r, _ in changed])
     remember_files(
         [
             source_file_row(record, now, SourceFile.Kind.NEWS, article_id=ids[record_key(record)])
@@ -314,12 +316,21 @@ def topic_for(name, slug=None):
     """The topic of this name, created with a free slug if it does not exist yet."""
     topic = Topic.objects.filter(name=name).first()
     if topic is None:
-        topic = Topic(name=name, slug=unique_topic_slug(slug or slugify(name) or "topic"))
-        topic.save()
+        topic, _ = _get_or_create_topic(name, slug)
     return topic
 
 
+def _get_or_create_topic(name, slug):
+    # get_or_create, not save(): a concurrent import may create the same topic
+    # between our look-up and our INSERT; then we take its row.
+    return Topic.objects.get_or_create(
+        name=name, defaults={"slug": unique_topic_slug(slug or slugify(name) or "topic")}
+    )
+
+
 def unique_topic_slug(base, exclude_pk=None):
+    # Leave room for a "-N" suffix inside the column (PostgreSQL enforces its length).
+    base = base[: Topic._meta.get_field("slug").max_length - 8]
     taken = set(
         Topic.objects.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)
@@ -358,9 +369,8 @@ def first_free(base, taken):
 
 def write_topic(record, now):
     data = record["topic"]
-    topic = Topic.objects.filter(name=data["name"]).first()
-    status = "created" if topic is None else "unchanged"
-    topic = topic or Topic(name=data["name"])
+    topic, created = _get_or_create_topic(data["name"], data["slug"])
+    status = "created" if created else "unchanged"
     parent = topic_for(data["parent"]) if data["parent"] else None
     values = {
         "parent_id": parent.pk if parent else None,
@@ -383,9 +393,11 @@ def write_topic(record, now):
 
 def write_organization(record, now):
     data = record["provider"]
-    provider = Provider.objects.filter(domain=data["domain"]).first()
-    status = "created" if provider is None else "unchanged"
-    provider = provider or Provider(domain=data["domain"])
+    # get_or_create, not get-then-save: a concurrent import may create it first.
+    provider, created = Provider.objects.get_or_create(
+        domain=data["domain"], defaults={"name": data["name"]}
+    )
+    status = "created" if created else "unchanged"
     values = {**data, "source_file": record["name"]}
     if status == "unchanged" and any(getattr(provider, k) != v for k, v in values.items()):
         status = "updated"

@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 
 from articles import links
 from articles.markdown import render_markdown
+from articles.search import safe_headline
 
 register = template.Library()
 
@@ -49,3 +50,9 @@ def page_url(context, number):
     page = f"page={number}" if number != 1 else ""
     joined = "&".join(part for part in (query, page) if part)
     return f"?{joined}" if joined else context["request"].path
+
+
+@register.filter
+def highlighted(headline):
+    """A search headline as HTML: escaped, with only the match marks made <mark>."""
+    return safe_headline(headline)
