@@ -1,0 +1,94 @@
+from django.contrib import admin
+from django.template.defaultfilters import truncatechars
+
+from ..models import Article, ArticleImage, RelatedLink
+from ..search import search_articles
+from . import actions
+from .filters import HeatBandFilter, QualityBandFilter
+from .listedit import SafeListEditMixin
+
+# Import bookkeeping: what the last import read. Shown, never edited, so the
+# importer can keep telling editors' changes from the files' own.
+SOURCE_FIELDS = [
+    "secured",
+    "extra",
+    "source_file",
+    "content_hash",
+    "imported_at",
+    "imported_published",
+    "imported_quality",
+    "created_at",
+    "updated_at",
+]
+
+
+class ArticleImageInline(admin.TabularInline):
+    model = ArticleImage
+    fields = ["position", "url", "width", "height", "title", "attribution", "is_cached"]
+    extra = 0
+
+
+class RelatedLinkInline(admin.TabularInline):
+    model = RelatedLink
+    fk_name = "article"
+    fields = ["position", "title", "web_url", "target", "published_at", "quality"]
+    autocomplete_fields = ["target"]
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
+    list_display = ["title_short", "provider", "published_at", "quality", "heat", "published"]
+    list_display_links = ["title_short"]
+    list_editable = ["published", "quality"]
+    list_filter = [
+        "published",
+        QualityBandFilter,
+        HeatBandFilter,
+        "type",
+        ("provider", admin.RelatedFieldListFilter),
+        ("topics", admin.RelatedFieldListFilter),
+    ]
+    list_select_related = ["provider"]
+    list_per_page = 100
+    # One COUNT of the filtered rows per page is cheap (an index scan); a
+    # second, unfiltered one for "N total" is not worth it on every page.
+    show_full_result_count = False
+    date_hierarchy = "published_at"
+    ordering = ["-published_at", "-id"]
+    search_fields = ["title", "excerpt", "provider__name"]
+    search_help_text = "Every word must appear in the title, excerpt, outlet or a topic."
+    actions = [actions.publish_selected, actions.unpublish_selected, actions.set_quality]
+    autocomplete_fields = ["provider", "topics"]
+    inlines = [ArticleImageInline, RelatedLinkInline]
+    readonly_fields = ["web_url", *SOURCE_FIELDS]
+    fieldsets = [
+        ("Editorial", {"fields": ["published", "quality", "title", "excerpt", "topics"]}),
+        ("Story", {"fields": ["slug", "provider", "published_at", "type", "category", "heat"]}),
+        ("Body", {"classes": ["collapse"], "fields": ["body"]}),
+        (
+            "Addresses",
+            {
+                "classes": ["collapse"],
+                "fields": ["web_url", "original_url", "amp_web_url", "cdn_amp_web_url"],
+            },
+        ),
+        ("Source (read-only)", {"classes": ["collapse"], "fields": SOURCE_FIELDS}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A story's address is its identity: set once, when it is added.
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj else [name for name in fields if name != "web_url"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("provider")
+
+    def get_search_results(self, request, queryset, search_term):
+        # The one search behind the site, the API and this list; it never
+        # duplicates rows (topics are matched through EXISTS).
+        return search_articles(queryset, search_term), False
+
+    @admin.display(description="title", ordering="title")
+    def title_short(self, article):
+        return truncatechars(article.title, 120)
