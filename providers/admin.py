@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import OuterRef, Q
 
@@ -7,8 +8,15 @@ from articles.models import Article
 from .models import Provider
 
 
+class ProviderForm(forms.ModelForm):
+    def clean_domain(self):
+        # The model lower-cases on save, but its constraint is validated first.
+        return self.cleaned_data["domain"].strip().lower()
+
+
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
+    form = ProviderForm
     list_display = ["name", "domain", "story_count", "published_count"]
     search_fields = ["name", "domain"]
     readonly_fields = ["source_file", "extra", "created_at", "updated_at"]

@@ -27,6 +27,7 @@ class ArticleListForm(forms.ModelForm):
     quality = forms.IntegerField(
         required=False,
         min_value=0,
+        label="Quality",
         widget=forms.NumberInput(attrs={"class": "vIntegerField", "style": "width: 4em"}),
     )
 
