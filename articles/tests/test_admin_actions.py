@@ -65,7 +65,7 @@ class TestPublishActions:
         assert other.published
 
     def test_select_across_the_filtered_list(self, editor_client):
-        """"Select all" applies to every story matching the filters, not just the page."""
+        """ "Select all" applies to every story matching the filters, not just the page."""
         waiting = ArticleFactory.create_batch(3, published=False, quality=10)
         scored = ArticleFactory(published=False, quality=95)
         response = editor_client.post(

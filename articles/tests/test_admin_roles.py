@@ -87,7 +87,12 @@ class TestEditorsGroup:
         """Editors add outlets and topics."""
         response = editor_client.post(
             reverse("admin:providers_provider_add"),
-            {"name": "New Outlet", "domain": "New.Example", "description": "", "source_images": "[]"},
+            {
+                "name": "New Outlet",
+                "domain": "New.Example",
+                "description": "",
+                "source_images": "[]",
+            },
         )
         assert response.status_code == 302, response.context["adminform"].form.errors
         assert Provider.objects.filter(domain="new.example").exists()
@@ -144,9 +149,7 @@ class TestChangeForm:
         url = reverse("admin:articles_article_change", args=[article.pk])
         response = editor_client.get(url)
         form = response.context["adminform"].form
-        data = {
-            name: form[name].value() for name in form.fields if form[name].value() is not None
-        }
+        data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
         data["topics"] = []
         # The admin splits a date-time into a date and a time input.
         data["published_at_0"] = f"{article.published_at:%Y-%m-%d}"
