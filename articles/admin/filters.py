@@ -1,6 +1,7 @@
 """Changelist filters whose choices cost no query (they matter on 100,000+ rows)."""
 
 from django.contrib import admin
+from django.core.cache import cache
 from django.db.models import Q
 
 
@@ -55,3 +56,28 @@ class TopLevelFilter(admin.SimpleListFilter):
         if self.value() == "sub":
             return queryset.filter(parent__isnull=False)
         return queryset
+
+
+class TypeFilter(admin.SimpleListFilter):
+    """The story types, listed from a cached DISTINCT (a full scan on every page otherwise).
+
+    A type that first appears with an import shows up here within ``CACHE_SECONDS``.
+    """
+
+    title = "type"
+    parameter_name = "type"
+    CACHE_SECONDS = 600
+
+    def lookups(self, request, model_admin):
+        types = cache.get_or_set("newsroom:article-types", self._types, self.CACHE_SECONDS)
+        return [(value, value) for value in types]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(type=self.value()) if self.value() else queryset
+
+    @staticmethod
+    def _types():
+        from ..models import Article
+
+        values = Article.objects.order_by("type").values_list("type", flat=True).distinct()
+        return [value for value in values if value]

@@ -18,6 +18,7 @@ primary key; this module closes the remaining gaps:
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponseRedirect
 
 
@@ -40,6 +41,8 @@ class ArticleListForm(forms.ModelForm):
 class SafeListEditMixin:
     """For a ModelAdmin with ``list_editable``: see the module docstring."""
 
+    list_prefetch_related = ()
+
     def get_changelist_form(self, request, **kwargs):
         return ArticleListForm
 
@@ -61,6 +64,7 @@ class SafeListEditMixin:
         if formset is not None and formset.is_bound:
             # The template zips result_list with the forms: keep them paired.
             changelist.result_list = [form.instance for form in formset.forms]
+            prefetch_related_objects(changelist.result_list, *self.list_prefetch_related)
         return response
 
     def save_model(self, request, obj, form, change):

@@ -1,10 +1,11 @@
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.template.defaultfilters import truncatechars
 
 from ..models import Article, ArticleImage, RelatedLink
 from ..search import search_articles
 from . import actions
-from .filters import HeatBandFilter, QualityBandFilter
+from .filters import HeatBandFilter, QualityBandFilter, TypeFilter
 from .listedit import SafeListEditMixin
 
 # Import bookkeeping: what the last import read. Shown, never edited, so the
@@ -20,6 +21,21 @@ SOURCE_FIELDS = [
     "created_at",
     "updated_at",
 ]
+
+
+class ArticleChangeList(ChangeList):
+    # Long texts the list never shows: real bodies run to tens of kilobytes.
+    UNSHOWN = ["body", "excerpt", "secured", "extra", "provider_data", "source_keys"]
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        # The outlets come in a second query rather than a join: with a join,
+        # SQLite's planner starts from the provider table under a filter or a
+        # sort by quality and sorts every story (400 ms on 100,000 rows instead
+        # of 8 ms). One more query per page, never one per row.
+        return queryset.defer(*self.UNSHOWN).prefetch_related(
+            *self.model_admin.list_prefetch_related
+        )
 
 
 class ArticleImageInline(admin.TabularInline):
@@ -45,11 +61,12 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
         "published",
         QualityBandFilter,
         HeatBandFilter,
-        "type",
+        TypeFilter,
         ("provider", admin.RelatedFieldListFilter),
         ("topics", admin.RelatedFieldListFilter),
     ]
-    list_select_related = ["provider"]
+    list_select_related = ()  # Not joined but prefetched: see ArticleChangeList.
+    list_prefetch_related = ["provider"]
     list_per_page = 100
     # One COUNT of the filtered rows per page is cheap (an index scan); a
     # second, unfiltered one for "N total" is not worth it on every page.
@@ -76,13 +93,13 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
         ("Source (read-only)", {"classes": ["collapse"], "fields": SOURCE_FIELDS}),
     ]
 
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
     def get_readonly_fields(self, request, obj=None):
         # A story's address is its identity: set once, when it is added.
         fields = super().get_readonly_fields(request, obj)
         return fields if obj else [name for name in fields if name != "web_url"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("provider")
 
     def get_search_results(self, request, queryset, search_term):
         # The one search behind the site, the API and this list; it never

@@ -3,6 +3,7 @@
 from django import template
 
 from .. import dashboard
+from ..admin.datehierarchy import hierarchy
 
 register = template.Library()
 
@@ -14,3 +15,9 @@ def newsroom_dashboard(context):
         return {"stats": None}
     stats = dashboard.stats()
     return {"stats": stats, "chart": dashboard.chart_svg(stats.days)}
+
+
+@register.inclusion_tag("admin/date_hierarchy.html")
+def newsroom_date_hierarchy(cl):
+    """Drop-in for the admin's ``{% date_hierarchy cl %}`` without its DISTINCT scan."""
+    return hierarchy(cl)
