@@ -42,7 +42,7 @@ BATCH = 500
 def _set(articles, user, field, value):
     # exclude() keeps NULLs: a story without a score does change to a score.
     lookup = {f"{field}__isnull": True} if value is None else {field: value}
-    changing = articles.exclude(**lookup).select_related(None).order_by()
+    changing = articles.exclude(**lookup).select_related(None).prefetch_related(None).order_by()
     with transaction.atomic():
         # Lock the rows (PostgreSQL; SQLite's write transaction already excludes
         # other writers) and update exactly those, so the history names exactly

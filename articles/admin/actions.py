@@ -65,7 +65,7 @@ def set_quality(modeladmin, request, queryset):
         "opts": modeladmin.opts,
         "form": form,
         "count": count,
-        "sample": queryset.select_related(None).only("pk", "title")[:10],
+        "sample": queryset.prefetch_related(None).only("pk", "title")[:10],
         "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
         "select_across": request.POST.get("select_across", "0"),
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,

@@ -5,7 +5,7 @@ from django.template.defaultfilters import truncatechars
 from ..models import Article, ArticleImage, RelatedLink
 from ..search import search_articles
 from . import actions
-from .filters import HeatBandFilter, QualityBandFilter, TypeFilter
+from .filters import HeatBandFilter, QualityBandFilter, TopicFilter, TypeFilter
 from .listedit import SafeListEditMixin
 
 # Import bookkeeping: what the last import read. Shown, never edited, so the
@@ -63,7 +63,7 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
         HeatBandFilter,
         TypeFilter,
         ("provider", admin.RelatedFieldListFilter),
-        ("topics", admin.RelatedFieldListFilter),
+        TopicFilter,
     ]
     list_select_related = ()  # Not joined but prefetched: see ArticleChangeList.
     list_prefetch_related = ["provider"]

@@ -91,6 +91,25 @@ class TestPublishActions:
         article.refresh_from_db()
         assert article.updated_at > past + dt.timedelta(days=2)
 
+    def test_queries_do_not_grow_with_the_selection(
+        self, editor_client, django_assert_max_num_queries
+    ):
+        """Publishing 1 or 20 selected stories from the list costs the same queries."""
+
+        def publish(count):
+            stories = ArticleFactory.create_batch(count, published=False)
+            # Session, user, permissions (2), the selection, the locked rows,
+            # the UPDATE, the history insert, the selection's COUNT, the
+            # message storage and transaction bookkeeping.
+            data = {"action": "publish_selected", "index": "0"}
+            data["_selected_action"] = [story.pk for story in stories]
+            with django_assert_max_num_queries(14) as captured:
+                editor_client.post(CHANGELIST, data)
+            return len(captured)
+
+        publish(1)  # warm the content-type cache
+        assert publish(1) == publish(20)
+
 
 class TestSetQualityAction:
     def test_asks_for_the_score_first(self, editor_client):
