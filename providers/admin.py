@@ -1,5 +1,48 @@
+from django import forms
 from django.contrib import admin
+from django.db.models import OuterRef, Q
+
+from articles.admin.counts import row_count
+from articles.models import Article
 
 from .models import Provider
 
-admin.site.register(Provider)
+
+class ProviderForm(forms.ModelForm):
+    def clean_domain(self):
+        # The model lower-cases on save, but its constraint is validated first.
+        return self.cleaned_data["domain"].strip().lower()
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    form = ProviderForm
+    list_display = ["name", "domain", "story_count", "published_count"]
+    search_fields = ["name", "domain"]
+    readonly_fields = ["source_file", "extra", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "domain", "description", "logo"]}),
+        (
+            "Source",
+            {"classes": ["collapse"], "fields": ["source_images", *readonly_fields]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        stories = Article.objects.filter(provider=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                story_count=row_count(stories),
+                published_count=row_count(stories.filter(Q(published=True))),
+            )
+        )
+
+    @admin.display(description="stories", ordering="story_count")
+    def story_count(self, provider):
+        return provider.story_count
+
+    @admin.display(description="published", ordering="published_count")
+    def published_count(self, provider):
+        return provider.published_count

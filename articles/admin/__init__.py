@@ -1,0 +1,12 @@
+"""The editors' admin: stories and topics (providers live in ``providers.admin``)."""
+
+from django.contrib import admin
+
+from .stories import ArticleAdmin
+from .topics import TopicAdmin
+
+admin.site.site_header = "Newsroom"
+admin.site.site_title = "Newsroom admin"
+admin.site.index_title = "Newsroom"
+
+__all__ = ["ArticleAdmin", "TopicAdmin"]

@@ -1,0 +1,84 @@
+"""List edits that land on the story the editor saw, and only on what they changed.
+
+Django ticket #11313: the changelist's editable rows are numbered by position,
+so an import that lands between an editor's page load and their Save shifts the
+rows under them. Django 6 already looks each row's instance up by the submitted
+primary key; this module closes the remaining gaps:
+
+- every editable field carries its page-load value (``show_hidden_initial``), so
+  a row counts as changed only where the editor changed it, and only those
+  fields are written: a score an import set meanwhile is not overwritten by the
+  stale value still shown in the form;
+- a page whose stories were deleted meanwhile is refused with a clear message
+  instead of a confusing "select a valid choice" error;
+- when a save fails validation, each form is drawn next to its own story, not
+  next to whatever story now sits at that position.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
+from django.http import HttpResponseRedirect
+
+
+class ArticleListForm(forms.ModelForm):
+    """One changelist row: ``published`` and ``quality``."""
+
+    quality = forms.IntegerField(
+        required=False,
+        min_value=0,
+        label="Quality",
+        widget=forms.NumberInput(attrs={"class": "vIntegerField", "style": "width: 4em"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+
+class SafeListEditMixin:
+    """For a ModelAdmin with ``list_editable``: see the module docstring."""
+
+    list_prefetch_related = ()
+
+    def get_changelist_form(self, request, **kwargs):
+        return ArticleListForm
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "_save" in request.POST:
+            missing = self._missing_list_edit_pks(request)
+            if missing:
+                self.message_user(
+                    request,
+                    f"Nothing was saved: {len(missing)} of the stories on your page no longer "
+                    "exist (deleted since you loaded it). The list below is current; "
+                    "please make your edits again.",
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        formset = getattr(changelist, "formset", None)
+        if formset is not None and formset.is_bound:
+            # The template zips result_list with the forms: keep them paired.
+            changelist.result_list = [form.instance for form in formset.forms]
+            prefetch_related_objects(changelist.result_list, *self.list_prefetch_related)
+        return response
+
+    def save_model(self, request, obj, form, change):
+        if isinstance(form, ArticleListForm):
+            obj.save(update_fields=[*form.changed_data, "updated_at"])
+        else:
+            super().save_model(request, obj, form, change)
+
+    def _missing_list_edit_pks(self, request):
+        prefix = self.get_changelist_formset(request).get_default_prefix()
+        try:
+            submitted = self._get_edited_object_pks(request, prefix)
+            pks = {self.opts.pk.to_python(pk) for pk in submitted}
+        except ValidationError:
+            return set()  # Tampered ids: the formset reports them as invalid.
+        found = self.get_queryset(request).filter(pk__in=pks).values_list("pk", flat=True)
+        return pks - set(found)

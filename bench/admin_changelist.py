@@ -1,0 +1,166 @@
+"""How fast the story changelist is on 100,000 stories, with its query count.
+
+Run from the repository root:
+    /work/main/.venv/bin/python bench/admin_changelist.py [STORIES] [-v]
+
+Builds a fresh SQLite database in a temporary folder (STORIES generated stories,
+default 100,000, over 200 outlets and 40 topics), then times the admin's story
+list through django.test.Client as an editor (not a superuser). Each case is
+reported as the median of several requests and as a ratio to its baseline,
+measured in the same run: the ORM fetching the same 100 rows (same filter,
+same order, one bare SELECT ... LIMIT 100), the floor the page cannot beat.
+``-v`` also prints each page's three slowest queries.
+"""
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TMP = tempfile.TemporaryDirectory(prefix="newsroom-bench-")
+os.environ["DATABASE_URL"] = f"sqlite:///{TMP.name}/bench.sqlite3"
+os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+os.environ.pop("DJANGO_DEBUG", None)
+
+import django  # noqa: E402
+
+django.setup()
+
+import datetime as dt  # noqa: E402
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+
+from articles.identity import url_hash  # noqa: E402
+from articles.models import Article, Topic  # noqa: E402
+from articles.search import search_articles  # noqa: E402
+from articles.tests.admin_helpers import make_editor  # noqa: E402
+from providers.models import Provider  # noqa: E402
+
+WORDS = (
+    "model chip robot vision language safety hospital benchmark startup open data "
+    "training inference lab policy regulators cloud edge speech translation agent"
+).split()
+REPEAT = 7
+
+
+def generate(stories):
+    rng = random.Random(42)
+    providers = Provider.objects.bulk_create(
+        Provider(domain=f"outlet{i}.example", name=f"Outlet {i}") for i in range(200)
+    )
+    topics = Topic.objects.bulk_create(
+        Topic(name=f"Topic {i}", slug=f"topic-{i}") for i in range(40)
+    )
+    start = dt.datetime(2021, 1, 1, tzinfo=dt.UTC)
+    batch = []
+    for i in range(stories):
+        url = f"https://news.example/{i}"
+        words = rng.sample(WORDS, 6)
+        batch.append(
+            Article(
+                slug=f"story-{i}",
+                title=" ".join(words).capitalize() + f" {i}",
+                excerpt=" ".join(rng.sample(WORDS, 12)),
+                type="video" if i % 20 == 0 else "article",
+                category="news",
+                published_at=start + dt.timedelta(minutes=26 * i + rng.randrange(20)),
+                web_url=url,
+                web_url_hash=url_hash(url),
+                quality=None if i % 10 == 0 else rng.randrange(0, 130),
+                heat=rng.randrange(0, 400),
+                published=i % 5 != 0,
+                provider=providers[rng.randrange(len(providers))],
+            )
+        )
+    Article.objects.bulk_create(batch, batch_size=2000)
+    through = Article.topics.through
+    pks = Article.objects.values_list("pk", flat=True)
+    through.objects.bulk_create(
+        (through(article_id=pk, topic_id=topics[pk % 40].pk) for pk in pks), batch_size=5000
+    )
+    return providers, topics
+
+
+class QueryLog(list):
+    """Each SQL statement a request runs, with its time (the test client resets
+    connection.queries at request start, so count through a wrapper)."""
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.append((time.perf_counter() - start, sql))
+
+
+def median_ms(function):
+    function()  # warm the caches, as a second page load would
+    times = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main():
+    numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
+    stories = int(numbers[0]) if numbers else 100_000
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    providers, topics = generate(stories)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"{stories} stories generated in {time.perf_counter() - started:.0f} s")
+
+    client = Client()
+    client.force_login(make_editor())
+    url = "/admin/articles/article/"
+    ordered = Article.objects.order_by("-published_at", "-id")
+    provider = providers[7]
+    deep = max(1, min(200, stories // 100))
+    cases = [
+        ("plain", {}, ordered),
+        ("unpublished", {"published__exact": "0"}, ordered.filter(published=False)),
+        ("one provider", {"provider__id__exact": provider.pk}, ordered.filter(provider=provider)),
+        ("one topic", {"topic": topics[3].pk}, ordered.filter(topics=topics[3])),
+        ("quality ≥ 90", {"quality_band": "90"}, ordered.filter(quality__gte=90)),
+        ("searched 'robot'", {"q": "robot"}, search_articles(ordered, "robot")),
+        ("sorted by quality", {"o": "-4"}, ordered.order_by("-quality", "-id")),
+        (f"page {deep}", {"p": str(deep)}, ordered),
+        ("year 2023", {"published_at__year": "2023"}, ordered.filter(published_at__year=2023)),
+    ]
+    print(f"\n{'case':20} {'page ms':>8} {'queries':>8} {'ORM ms':>8} {'ratio':>6}")
+    with override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ):
+        for name, params, queryset in cases:
+            offset = (int(params.get("p", 1)) - 1) * 100
+            response = client.get(url, params)
+            assert response.status_code == 200, (name, response.status_code)
+            captured = QueryLog()
+            with connection.execute_wrapper(captured):
+                client.get(url, params)
+            page = median_ms(lambda params=params: client.get(url, params))
+            floor = median_ms(lambda q=queryset, o=offset: list(q[o : o + 100]))
+            print(f"{name:20} {page:8.1f} {len(captured):8d} {floor:8.1f} {page / floor:6.1f}")
+            if "-v" in sys.argv:
+                for seconds, sql in sorted(captured, reverse=True)[:3]:
+                    print(f"    {seconds * 1000:7.1f} ms  {sql[:150]}")
+    print(f"\ntotal run time {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

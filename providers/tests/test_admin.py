@@ -1,0 +1,76 @@
+"""The outlets' admin: search, story counts without a query per row."""
+
+import pytest
+from django.urls import reverse
+
+from articles.tests.admin_helpers import make_editor, use_plain_static_storage
+from articles.tests.factories import ArticleFactory, ProviderFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:providers_provider_changelist")
+
+
+@pytest.fixture(autouse=True)
+def _static(settings):
+    use_plain_static_storage(settings)
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_editor())
+    return client
+
+
+def rows(response):
+    return {
+        p.domain: (p.story_count, p.published_count) for p in response.context["cl"].result_list
+    }
+
+
+class TestProviderList:
+    def test_story_counts(self, editor_client):
+        """Each outlet shows how many stories it has, and how many are published."""
+        busy = ProviderFactory(domain="busy.example")
+        ProviderFactory(domain="q.example")
+        ArticleFactory.create_batch(3, provider=busy, published=True)
+        ArticleFactory(provider=busy, published=False)
+        response = editor_client.get(CHANGELIST)
+        assert rows(response) == {"busy.example": (4, 3), "q.example": (0, 0)}
+
+    def test_sort_by_story_count(self, editor_client):
+        """The stories column sorts."""
+        one, two = ProviderFactory(name="A"), ProviderFactory(name="B")
+        ArticleFactory(provider=one)
+        ArticleFactory.create_batch(2, provider=two)
+        response = editor_client.get(CHANGELIST, {"o": "-3"})
+        assert [p.pk for p in response.context["cl"].result_list] == [two.pk, one.pk]
+
+    def test_search_by_name_and_domain(self, editor_client):
+        """Search matches the outlet's name or domain."""
+        ProviderFactory(name="Gazette", domain="gazette.example")
+        ProviderFactory(name="Other", domain="other.example")
+        assert set(rows(editor_client.get(CHANGELIST, {"q": "gazette"}))) == {"gazette.example"}
+        assert set(rows(editor_client.get(CHANGELIST, {"q": "other.ex"}))) == {"other.example"}
+
+    def test_one_and_twenty_outlets_cost_the_same(
+        self, editor_client, django_assert_max_num_queries
+    ):
+        """Counts are subqueries of the page's one query: 1 and 20 outlets, same queries."""
+        ArticleFactory(provider=ProviderFactory())
+        # Session, user, the user's and the group's permissions, COUNT of the
+        # result and of the whole table, the page with its counts.
+        with django_assert_max_num_queries(7) as one:
+            editor_client.get(CHANGELIST)
+        for _ in range(19):
+            ArticleFactory(provider=ProviderFactory())
+        with django_assert_max_num_queries(7) as many:
+            editor_client.get(CHANGELIST)
+        assert len(one) == len(many)
+
+    def test_change_form(self, editor_client):
+        """The outlet form opens, with its source bookkeeping read-only."""
+        provider = ProviderFactory()
+        response = editor_client.get(reverse("admin:providers_provider_change", args=[provider.pk]))
+        assert response.status_code == 200
+        assert "source_file" not in response.context["adminform"].form.fields
