@@ -1,14 +1,16 @@
-from django import forms
 from django.contrib import admin
 from django.db.models import OuterRef, Q
 
 from articles.admin.counts import row_count
 from articles.models import Article
 
+from .forms import ProviderLogoForm
 from .models import Provider
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(ProviderLogoForm):
+    """Logo uploads checked and thumbnailed by Pillow; the domain stored lower-case."""
+
     def clean_domain(self):
         # The model lower-cases on save, but its constraint is validated first.
         return self.cleaned_data["domain"].strip().lower()

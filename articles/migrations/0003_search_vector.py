@@ -101,7 +101,7 @@ def on_postgresql(sql):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0001_initial'),
+        ('articles', '0002_editors_group'),
         ('providers', '0001_initial'),
     ]
 

@@ -63,11 +63,3 @@ def set_checkbox(data, name, checked):
         data[name] = ["on"]
     else:
         data.pop(name, None)
-
-
-def use_plain_static_storage(settings):
-    """Tests run without DEBUG and without collectstatic: no manifest to look names up in."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }

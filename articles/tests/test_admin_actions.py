@@ -9,15 +9,10 @@ from django.utils import timezone
 from articles import publishing
 from articles.models import Article
 
-from .admin_helpers import CHANGELIST, make_editor, use_plain_static_storage
+from .admin_helpers import CHANGELIST, make_editor
 from .factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _static(settings):
-    use_plain_static_storage(settings)
 
 
 @pytest.fixture

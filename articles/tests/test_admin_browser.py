@@ -4,12 +4,10 @@ import os
 from pathlib import Path
 
 import pytest
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 
 from articles.models import Article
 
-from .admin_helpers import make_editor, use_plain_static_storage
+from .admin_helpers import make_editor
 from .factories import ArticleFactory
 
 CHROMIUM = "/usr/bin/chromium"
@@ -24,24 +22,10 @@ pytestmark = [
 
 
 @pytest.fixture(autouse=True)
-def _browser_settings(settings, tmp_path):
+def _browser_settings():
     # Playwright's sync API runs an event loop in this thread; the ORM calls
     # the test makes around it are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    use_plain_static_storage(settings)
-    try:
-        get_template("articles/article_detail.html")
-    except TemplateDoesNotExist:
-        # The public story page is built on another branch: until it lands,
-        # a stub stands in so this test still proves the story is public.
-        stub = tmp_path / "templates" / "articles" / "article_detail.html"
-        stub.parent.mkdir(parents=True)
-        stub.write_text(
-            "<!doctype html><title>{{ article.title }}</title><h1>{{ article.title }}</h1>"
-        )
-        settings.TEMPLATES = [
-            {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], stub.parents[1]]}
-        ]
 
 
 @pytest.fixture

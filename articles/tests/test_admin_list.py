@@ -15,7 +15,6 @@ from .admin_helpers import (
     make_editor,
     row_index,
     set_checkbox,
-    use_plain_static_storage,
 )
 from .factories import ArticleFactory, ProviderFactory, TopicFactory
 
@@ -23,8 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _static(settings):
-    use_plain_static_storage(settings)
+def _fresh_cache():
     cache.clear()  # the type filter caches its choices
 
 

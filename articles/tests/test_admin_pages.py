@@ -8,17 +8,12 @@ from django.utils import timezone
 
 from articles import dashboard
 
-from .admin_helpers import make_editor, use_plain_static_storage
+from .admin_helpers import make_editor
 from .factories import ArticleFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
 TOPICS = reverse("admin:articles_topic_changelist")
-
-
-@pytest.fixture(autouse=True)
-def _static(settings):
-    use_plain_static_storage(settings)
 
 
 @pytest.fixture

@@ -11,15 +11,10 @@ from django.urls import reverse
 from articles.models import Article, Topic
 from providers.models import Provider
 
-from .admin_helpers import CHANGELIST, make_editor, use_plain_static_storage
+from .admin_helpers import CHANGELIST, make_editor
 from .factories import ArticleFactory, ArticleImageFactory, ProviderFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _static(settings):
-    use_plain_static_storage(settings)
 
 
 @pytest.fixture

@@ -3,17 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from articles.tests.admin_helpers import make_editor, use_plain_static_storage
+from articles.tests.admin_helpers import make_editor
 from articles.tests.factories import ArticleFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:providers_provider_changelist")
-
-
-@pytest.fixture(autouse=True)
-def _static(settings):
-    use_plain_static_storage(settings)
 
 
 @pytest.fixture
