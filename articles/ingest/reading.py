@@ -26,7 +26,7 @@ IMPORTABLE_SUFFIXES = FRONT_MATTER_SUFFIXES | YAML_SUFFIXES
 
 _front_matter = YAMLHandler()
 _indent = re.compile(r"^ +", re.MULTILINE)
-_anchor = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
+_anchor = re.compile(r"&[^\s\[\]{},]")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _nul_escape = re.compile(r"\\(?:0|x00|u0000|U00000000)")
 
@@ -102,7 +102,7 @@ def load_yaml(source, line_offset=0, single=False):
             raise
         # PyYAML builds timestamps itself: 2021-02-30 or year 0 fail here.
         raise InvalidFile(f"a date that does not exist ({error})") from None
-    if _anchor.search(source):
+    if _has_anchor(source):
         _check_expansion(data)
     return data
 
@@ -158,6 +158,19 @@ def _nesting_bound(source):
         + source.count("? ")
         + deepest_indent
     )
+
+
+def _has_anchor(source):
+    """Whether the text defines a YAML anchor (``&name`` after a space or indicator).
+
+    Aliases can only repeat what an anchor names, so text without one cannot be
+    a bomb; most ``&`` in news are inside URLs and are skipped cheaply.
+    """
+    for match in _anchor.finditer(source):
+        start = match.start()
+        if start == 0 or source[start - 1] in " \t\n[{,:-":
+            return True
+    return False
 
 
 def _check_expansion(data):
