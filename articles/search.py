@@ -82,7 +82,7 @@ def order_matches(queryset, *fields):
     on ``COALESCE(field, field)``, which no index serves, makes it find the
     matches through the GIN index first and sort only those: the cost follows
     the number of matches, like the paginator's count, never the table size
-    (docs/performance-search.md has the figures).
+    (docs/performance.md has the figures).
     """
     if connections[queryset.db].vendor != "postgresql":
         return queryset.order_by(*fields)

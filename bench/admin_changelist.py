@@ -1,7 +1,7 @@
 """How fast the story changelist is on 100,000 stories, with its query count.
 
 Run from the repository root:
-    /work/main/.venv/bin/python bench/admin_changelist.py [STORIES] [-v]
+    .venv/bin/python bench/admin_changelist.py [STORIES] [-v]
 
 Builds a fresh SQLite database in a temporary folder (STORIES generated stories,
 default 100,000, over 200 outlets and 40 topics), then times the admin's story

@@ -1,6 +1,6 @@
 """How fast the export's YAML writer is, as ratios to PyYAML's dumpers in the same run.
 
-Run: DJANGO_DEBUG=1 /work/main/.venv/bin/python bench/bench_export.py [ROUNDS]
+Run: DJANGO_DEBUG=1 .venv/bin/python bench/bench_export.py [ROUNDS]
 Reads every news file of ../shared/corpus/news, then writes the mappings
 ROUNDS times (default 20) with each writer; also times parsing them (the import's
 floor) for scale.

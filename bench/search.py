@@ -1,6 +1,6 @@
 """Search latency on 100,000 stories in a throwaway PostgreSQL.
 
-    bin/with-postgres /work/main/.venv/bin/python bench/search.py
+    bin/with-postgres .venv/bin/python bench/search.py
 
 Loads generated stories (90% published, two topics each, Zipf-like words),
 then times the public list's first page (published, newest first, LIMIT 20)
