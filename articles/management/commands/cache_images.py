@@ -9,12 +9,10 @@ summary line and exits 1 if any image failed. The source's image fields are neve
 changed, so the export stays lossless.
 """
 
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.images.cache import Options, cache_images
-from articles.ingest.progress import ProgressBar
+from articles.management.reporting import RunReporter
 
 
 class Command(BaseCommand):
@@ -64,27 +62,16 @@ class Command(BaseCommand):
             max_bytes=max_bytes,
             allow_private_hosts=options["allow_private_hosts"],
         )
-        progress = ProgressBar(self.stderr, unit="images") if verbosity >= 1 else None
-
-        def on_failure(url, reason):
-            if progress:
-                progress.clear()
-            self.stderr.write(f"{url}: {reason}", style_func=self.style.ERROR)
-
+        reporter = RunReporter(self, verbosity, unit="images")
         try:
             report = cache_images(
                 limit=limit,
                 concurrency=concurrency,
                 options=settings,
                 skip_failed=options["skip_failed"],
-                on_failure=on_failure,
-                on_progress=progress.update if progress else None,
+                on_failure=reporter.problem,
+                on_progress=reporter.on_progress,
             )
         finally:
-            if progress:
-                progress.clear()
-        if verbosity >= 1:
-            style = self.style.ERROR if report.failed else self.style.SUCCESS
-            self.stdout.write(report.summary(), style_func=style)
-        if report.failed:
-            sys.exit(1)
+            reporter.clear()
+        reporter.finish(report)

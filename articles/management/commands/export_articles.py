@@ -8,13 +8,12 @@ with one summary line and exits 1 if any file could not be written.
 """
 
 import datetime as dt
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from articles.export.exporter import export_to
-from articles.ingest.progress import ProgressBar
+from articles.management.reporting import RunReporter
 from articles.models import Article, Topic
 from providers.models import Provider
 
@@ -45,29 +44,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory, verbosity, **options):
         articles = self.selected_articles(options)
-        progress = ProgressBar(self.stderr) if verbosity >= 1 else None
-
-        def on_problem(name, reason):
-            if progress:
-                progress.clear()
-            self.stderr.write(f"{name}: {reason}", style_func=self.style.ERROR)
-
+        reporter = RunReporter(self, verbosity)
         try:
             report = export_to(
                 directory,
                 articles,
                 taxonomy=not options["no_taxonomy"],
-                on_problem=on_problem,
-                on_progress=progress.update if progress else None,
+                on_problem=reporter.problem,
+                on_progress=reporter.on_progress,
             )
         finally:
-            if progress:
-                progress.clear()
-        if verbosity >= 1:
-            style = self.style.ERROR if report.failed else self.style.SUCCESS
-            self.stdout.write(report.summary(), style_func=style)
-        if report.failed:
-            sys.exit(1)
+            reporter.clear()
+        reporter.finish(report)
 
     def selected_articles(self, options):
         articles = Article.objects.all()

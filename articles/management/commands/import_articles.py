@@ -7,12 +7,10 @@ nothing; the run ends with one summary line and exits 1 if any file failed.
 nothing at all.
 """
 
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.ingest.importer import ImportPathError, import_paths
-from articles.ingest.progress import ProgressBar
+from articles.management.reporting import RunReporter
 
 
 class Command(BaseCommand):
@@ -41,34 +39,23 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, dry_run, strict, workers, verbosity, **options):
-        progress = ProgressBar(self.stderr) if verbosity >= 1 else None
-
-        def on_problem(name, reason):
-            if progress:
-                progress.clear()
-            self.stderr.write(f"{name}: {reason}", style_func=self.style.ERROR)
-
+        reporter = RunReporter(self, verbosity)
         try:
             report = import_paths(
                 paths,
                 dry_run=dry_run,
                 strict=strict,
                 workers=workers,
-                on_problem=on_problem,
-                on_progress=progress.update if progress else None,
+                on_problem=reporter.problem,
+                on_progress=reporter.on_progress,
             )
         except ImportPathError as error:
             raise CommandError(str(error)) from None
         finally:
-            if progress:
-                progress.clear()
-        if verbosity >= 1:
-            prefix = "Dry run, nothing written: " if dry_run else ""
-            if strict and report.failed:
-                prefix = "Stopped at the first bad file, nothing written: "
-            style = self.style.ERROR if report.failed else self.style.SUCCESS
-            self.stdout.write(prefix + report.summary(), style_func=style)
-            if verbosity >= 2 and report.linked:
-                self.stdout.write(f"{report.linked} related links now point inside the site.")
-        if report.failed:
-            sys.exit(1)
+            reporter.clear()
+        if verbosity >= 2 and report.linked:
+            self.stdout.write(f"{report.linked} related links now point inside the site.")
+        prefix = "Dry run, nothing written: " if dry_run else ""
+        if strict and report.failed:
+            prefix = "Stopped at the first bad file, nothing written: "
+        reporter.finish(report, prefix)
