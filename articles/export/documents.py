@@ -12,28 +12,11 @@ import re
 
 from django.utils.text import slugify
 
+from articles.ingest.records import NEWS_KEY_ORDER
+
 from .yamltext import Quoted
 
-NEWS_ORDER = [
-    "category",
-    "title",
-    "excerpt",
-    "publishedDateTime",
-    "originalUrl",
-    "webUrl",
-    "ampWebUrl",
-    "cdnAmpWebUrl",
-    "type",
-    "quality",
-    "heat",
-    "published",
-    "provider",
-    "topics",
-    "images",
-    "related",
-    "secured",
-]
-"""The seed files' key order, for keys the source lacked."""
+NEWS_ORDER = NEWS_KEY_ORDER  # the seed files' key order, for keys the source lacked
 
 RELATED_ORDER = [
     ("title", "title", Quoted),

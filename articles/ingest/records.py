@@ -20,7 +20,7 @@ from .reading import describe_kind as _kind
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 """The range of an integer column on every database we support."""
 
-NEWS_KEYS = {
+NEWS_KEY_ORDER = [
     "category",
     "title",
     "excerpt",
@@ -38,7 +38,9 @@ NEWS_KEYS = {
     "images",
     "related",
     "secured",
-}
+]
+"""A news file's known keys, in the seed files' order (the export writes this order)."""
+NEWS_KEYS = frozenset(NEWS_KEY_ORDER)
 IMAGE_KEYS = {"url", "width", "height", "title", "attribution", "isCached"}
 RELATED_KEYS = {
     "title",
