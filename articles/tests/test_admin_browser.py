@@ -1,55 +1,24 @@
 """An editor publishes a waiting story from the list, in a real browser, and readers see it."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from articles.models import Article
 
 from .admin_helpers import make_editor
+from .browser import ARTIFACTS, requires_chromium
 from .factories import ArticleFactory
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "a-long-test-password"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed"),
+    requires_chromium,
 ]
 
 
-@pytest.fixture(autouse=True)
-def _browser_settings():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls
-    # the test makes around it are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
 class TestEditorPublishesFromTheList:
-    def test_publish_from_filtered_list_then_read_it(self, live_server, browser):
+    def test_publish_from_filtered_list_then_read_it(self, live_server, chromium):
         """Log in as an editor, filter to unpublished, tick published, Save; readers see it."""
         editor = make_editor()
         editor.set_password(PASSWORD)
@@ -58,7 +27,7 @@ class TestEditorPublishesFromTheList:
         ArticleFactory(published=False, title="Another story still waiting")
         story = ArticleFactory(published=False, title="Chip startup tapes out at 3 nm")
 
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page = chromium.new_page(viewport={"width": 1400, "height": 900})
         page.goto(f"{live_server.url}/admin/")
         page.fill("#id_username", editor.username)
         page.fill("#id_password", PASSWORD)
@@ -84,7 +53,7 @@ class TestEditorPublishesFromTheList:
         assert page.locator("#result_list tbody tr").count() == 1  # it left "unpublished"
         assert Article.objects.get(pk=story.pk).published
 
-        reader = browser.new_context().new_page()
+        reader = chromium.new_context().new_page()
         response = reader.goto(f"{live_server.url}{story.get_absolute_url()}")
         assert response.status == 200
         assert story.title in reader.content()

@@ -1,8 +1,6 @@
 """A reader's walk in Debian's chromium: list, topic filter, story, related link."""
 
 import io
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,29 +10,16 @@ from PIL import Image
 from articles.ingest.importer import import_paths
 from articles.models import RelatedLink
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+from .browser import ARTIFACTS, requires_chromium
+
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
+    requires_chromium,
 ]
-
-
-@pytest.fixture(autouse=True)
-def _async_unsafe_allowed():
-    # Playwright's sync API runs an event loop in this thread; Django refuses
-    # database access from such a thread unless told it is deliberate.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def placeholder_png():
@@ -44,33 +29,19 @@ def placeholder_png():
 
 
 @pytest.fixture
-def browser_page(live_server):
-    sync_api = pytest.importorskip("playwright.sync_api")
+def browser_page(live_server, chromium):
     image = placeholder_png()
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page(viewport=VIEWPORTS["desktop"])
-        # The demo's images live on the internet; the test machine has none, so
-        # every outside request gets a local placeholder instead of a failure.
-        page.route(
-            lambda url: not url.startswith(live_server.url),
-            lambda route: route.fulfill(status=200, content_type="image/png", body=image),
-        )
-        errors = []
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        yield page, errors
-        browser.close()
+    page = chromium.new_page(viewport=VIEWPORTS["desktop"])
+    # The demo's images live on the internet; the test machine has none, so
+    # every outside request gets a local placeholder instead of a failure.
+    page.route(
+        lambda url: not url.startswith(live_server.url),
+        lambda route: route.fulfill(status=200, content_type="image/png", body=image),
+    )
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page, errors
 
 
 def screenshot(page, name):

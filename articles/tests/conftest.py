@@ -1,0 +1,17 @@
+"""Fixtures shared by the articles tests."""
+
+import pytest
+
+from .browser import CHROMIUM, CHROMIUM_ARGS
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """A launched chromium. Playwright's sync API runs an event loop in this thread,
+    and Django refuses database access from such a thread unless told it is deliberate."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
