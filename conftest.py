@@ -36,3 +36,17 @@ def corpus():
     if not CORPUS.is_dir():
         pytest.fail(f"the shared corpus is missing at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture
+def editor(db):
+    """A member of the Editors group (staff, not a superuser)."""
+    from articles.tests.admin_helpers import make_editor
+
+    return make_editor()
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -14,11 +14,11 @@ Guarantees:
 import datetime as dt
 import os
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from articles.ingest.reading import YAML_SUFFIXES
 from articles.models import Article, SourceFile, Topic
+from articles.reports import FileReport
 from providers.models import Provider
 
 from . import documents
@@ -31,28 +31,6 @@ TAXONOMY_OWNERS = {
 
 CHUNK_SIZE = 500
 """Stories loaded at a time (with their images, related links and topics)."""
-
-
-@dataclass
-class ExportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    problems: list = field(default_factory=list)
-
-    @property
-    def files(self):
-        return self.created + self.updated + self.unchanged + self.failed
-
-    def count(self, status):
-        setattr(self, status, getattr(self, status) + 1)
-
-    def summary(self):
-        return (
-            f"{self.files} files: {self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.failed} failed"
-        )
 
 
 def export_to(
@@ -110,7 +88,7 @@ class _ExportRun:
         self.directory = directory
         self.on_problem = on_problem or (lambda name, reason: None)
         self.on_progress = on_progress or (lambda done, total: None)
-        self.report = ExportReport()
+        self.report = FileReport()
         self.total = 0
         self.done = 0
         self.taken = set()

@@ -12,13 +12,14 @@ Guarantees:
 import hashlib
 import multiprocessing
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from articles.models import SourceFile
+from articles.reports import FileReport
 
 from . import writer
 from .parse import parse_many
@@ -43,28 +44,9 @@ class ImportPathError(ValueError):
 
 
 @dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    skipped: int = 0
-    problems: list = field(default_factory=list)
+class ImportReport(FileReport):
     linked: int = 0
-
-    @property
-    def files(self):
-        return self.created + self.updated + self.unchanged + self.failed + self.skipped
-
-    def count(self, status, amount=1):
-        setattr(self, status, getattr(self, status) + amount)
-
-    def summary(self):
-        line = (
-            f"{self.files} files: {self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.failed} failed"
-        )
-        return line + (f", {self.skipped} skipped" if self.skipped else "")
+    """Related links that now point at a story of ours."""
 
 
 class _StopImport(Exception):

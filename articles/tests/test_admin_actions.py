@@ -9,21 +9,10 @@ from django.utils import timezone
 from articles import publishing
 from articles.models import Article
 
-from .admin_helpers import CHANGELIST, make_editor
+from .admin_helpers import CHANGELIST
 from .factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor():
-    return make_editor()
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def run_action(client, action, articles, **extra):

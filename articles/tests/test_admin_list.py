@@ -12,7 +12,6 @@ from articles.models import Article
 from .admin_helpers import (
     CHANGELIST,
     form_data,
-    make_editor,
     row_index,
     set_checkbox,
 )
@@ -24,12 +23,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()  # the type filter caches its choices
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_editor())
-    return client
 
 
 def listed(response):

@@ -8,18 +8,11 @@ from django.utils import timezone
 
 from articles import dashboard
 
-from .admin_helpers import make_editor
 from .factories import ArticleFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
 TOPICS = reverse("admin:articles_topic_changelist")
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_editor())
-    return client
 
 
 class TestTopicList:

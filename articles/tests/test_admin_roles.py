@@ -11,21 +11,10 @@ from django.urls import reverse
 from articles.models import Article, Topic
 from providers.models import Provider
 
-from .admin_helpers import CHANGELIST, make_editor
+from .admin_helpers import CHANGELIST
 from .factories import ArticleFactory, ArticleImageFactory, ProviderFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor():
-    return make_editor()
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 class TestAnonymous:

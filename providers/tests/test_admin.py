@@ -3,18 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from articles.tests.admin_helpers import make_editor
 from articles.tests.factories import ArticleFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:providers_provider_changelist")
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_editor())
-    return client
 
 
 def rows(response):
