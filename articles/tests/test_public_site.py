@@ -123,3 +123,34 @@ class TestDemoData:
             assert draft.get_absolute_url() not in body
         story = client.get(newest.get_absolute_url())
         assert story.status_code == 200
+
+
+class TestSitemapAndRobotsQueries:
+    """The sitemap and robots.txt cost the same few queries whatever the site's size."""
+
+    # Budgets: the index asks each dated section for its latest change (2) and
+    # each paginated section for its page count (3); a section page is one count
+    # and one item query; robots.txt is a template.
+    BUDGETS = {
+        "/sitemap.xml": 5,
+        "/sitemap-home.xml": 1,
+        "/sitemap-articles.xml": 2,
+        "/sitemap-topics.xml": 2,
+        "/sitemap-providers.xml": 2,
+        "/robots.txt": 0,
+    }
+
+    def counts(self, client, django_assert_max_num_queries):
+        counts = {}
+        for path, budget in self.BUDGETS.items():
+            with django_assert_max_num_queries(budget) as captured:
+                assert client.get(path).status_code == 200, path
+            counts[path] = len(captured)
+        return counts
+
+    def test_one_and_twenty_stories_cost_the_same(self, client, django_assert_max_num_queries):
+        ArticleFactory(topics=[TopicFactory()])
+        one = self.counts(client, django_assert_max_num_queries)
+        for _ in range(19):
+            ArticleFactory(topics=[TopicFactory()], provider=ProviderFactory())
+        assert self.counts(client, django_assert_max_num_queries) == one
