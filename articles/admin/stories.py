@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.template.defaultfilters import truncatechars
@@ -52,6 +53,15 @@ class RelatedLinkInline(admin.TabularInline):
     extra = 0
 
 
+TEXT_LINES = {
+    "title": 2,
+    "excerpt": 4,
+    "original_url": 1,
+    "amp_web_url": 1,
+    "cdn_amp_web_url": 1,
+}
+
+
 @admin.register(Article)
 class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
     list_display = ["title_short", "provider", "published_at", "quality", "heat", "published"]
@@ -92,6 +102,12 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
         ),
         ("Source (read-only)", {"classes": ["collapse"], "fields": SOURCE_FIELDS}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Titles and addresses are TextFields (real ones run long) but read as lines.
+        if db_field.name in TEXT_LINES:
+            kwargs["widget"] = forms.Textarea(attrs={"rows": TEXT_LINES[db_field.name]})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList

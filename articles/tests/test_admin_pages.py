@@ -56,14 +56,15 @@ class TestTopicList:
 
 class TestDashboard:
     def test_counts(self):
-        """Waiting, published today and this week are counted by the story's date."""
+        """Waiting, published today and in the last 7 days, counted by the story's date."""
         now = dt.datetime(2026, 11, 19, 15, 0, tzinfo=dt.UTC)  # a Thursday
         ArticleFactory.create_batch(2, published=False, published_at=now)
         ArticleFactory(published=True, published_at=now - dt.timedelta(hours=2))
         ArticleFactory(published=True, published_at=now - dt.timedelta(days=2))
         ArticleFactory(published=True, published_at=now - dt.timedelta(days=5))
+        ArticleFactory(published=True, published_at=now - dt.timedelta(days=7))
         stats = dashboard.stats(now)
-        assert (stats.waiting, stats.published_today, stats.published_this_week) == (2, 1, 2)
+        assert (stats.waiting, stats.published_today, stats.published_last_7_days) == (2, 1, 3)
         assert len(stats.days) == 30
         assert stats.days[-1].date == now.date()
         assert (stats.days[-1].published, stats.days[-1].waiting) == (1, 2)

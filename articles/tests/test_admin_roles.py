@@ -108,6 +108,9 @@ class TestChangeForm:
         html = response.content.decode()
         assert "b3BhcXVl" in html
         assert "View on site" in html
+        # Title and addresses are long text columns, but edited as short boxes.
+        assert form_fields["title"].widget.attrs["rows"] == 2
+        assert form_fields["original_url"].widget.attrs["rows"] == 1
 
     def test_autocompletes_and_inlines(self, editor_client):
         """Provider and topics are autocompletes; images and related links are inlines."""
