@@ -27,7 +27,29 @@ IMPORTABLE_SUFFIXES = FRONT_MATTER_SUFFIXES | YAML_SUFFIXES
 _front_matter = YAMLHandler()
 _indent = re.compile(r"^ +", re.MULTILINE)
 _anchor = re.compile(r"&[^\s\[\]{},]")
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _construct_timestamp(loader, node):
+    """PyYAML builds timestamps itself, and 2021-02-30 or year 0 fail with a bare
+    ValueError; this names the place in the file instead."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as error:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a date that does not exist ({error})", node.start_mark
+        ) from None
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml's C parser with PyYAML's safe constructors."""
+
+
+class _DeepLoader(yaml.SafeLoader):
+    """The pure-Python parser, for texts that could nest too deeply for the C one."""
+
+
+for _loader in (_Loader, _DeepLoader):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _nul_escape = re.compile(r"\\(?:0|x00|u0000|U00000000)")
 
 
@@ -65,7 +87,8 @@ def split_front_matter(text):
     except ValueError:
         raise InvalidFile("the front matter is not closed by a '---' line") from None
     offset = len(text) - len(stripped)
-    return front, body.strip("\n").rstrip(), text.count("\n", 0, offset) + 1
+    # The front matter text starts on the opening "---" line itself.
+    return front, body.strip("\n").rstrip(), text.count("\n", 0, offset)
 
 
 def load_yaml(source, line_offset=0, single=False):
@@ -80,7 +103,7 @@ def load_yaml(source, line_offset=0, single=False):
     if len(source) > SAFE_LENGTH and _nesting_bound(source) > MAX_NESTING:
         # The pure-Python loader stops deep nesting with a RecursionError
         # where the C one may overflow its stack.
-        loader = yaml.SafeLoader
+        loader = _DeepLoader
     try:
         if single:
             data = yaml.load(source, Loader=loader)  # CSafeLoader or SafeLoader
@@ -90,9 +113,14 @@ def load_yaml(source, line_offset=0, single=False):
                 raise InvalidFile(f"holds {len(documents)} YAML documents; expected one")
             data = documents[0] if documents else None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # The context mark, where there is one, is where the broken construct
+        # began (an unclosed quote), not where the parser gave up.
+        mark = error.context_mark or error.problem_mark
         where = f" at line {mark.line + 1 + line_offset}, column {mark.column + 1}" if mark else ""
-        raise InvalidFile(f"YAML syntax error{where}: {error.problem or error.context}") from None
+        if isinstance(error, yaml.constructor.ConstructorError):
+            raise InvalidFile(f"{error.problem}{where}") from None
+        what = "; ".join(part for part in (error.context, error.problem) if part)
+        raise InvalidFile(f"YAML syntax error{where}: {what}") from None
     except yaml.YAMLError as error:
         raise InvalidFile(f"YAML error: {error}") from None
     except RecursionError:

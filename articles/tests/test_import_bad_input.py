@@ -33,7 +33,10 @@ BAD_FILES = {
     "blank.md": (b"\n  \n", "file is empty"),
     "no-front-matter.md": (b"Just some markdown.\n", "no YAML front matter"),
     "unclosed.md": (b"---\ntitle: x\n", "not closed by a '---' line"),
-    "syntax.md": (b'---\ntitle: "unterminated\nwebUrl: x\n---\n', "YAML syntax error at line"),
+    "syntax.md": (
+        b'---\ntitle: "unterminated\nwebUrl: x\n---\n',
+        "YAML syntax error at line 2, column 8",
+    ),
     "list.md": (b"---\n- a\n- b\n---\n", "is a list, not a mapping"),
     "scalar.md": (b"---\njust text\n---\n", "is text, not a mapping"),
     "bomb.md": (ALIAS_BOMB.encode(), "alias"),

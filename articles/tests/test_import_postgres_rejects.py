@@ -85,11 +85,11 @@ CASES = {
     ),
     "year 0": (
         story(publishedDateTime="publishedDateTime: 0000-01-01T00:00:00Z"),
-        "a date that does not exist (year 0 is out of range)",
+        "a date that does not exist (year 0 is out of range) at line 5, column 20",
     ),
     "February 30th": (
         story(publishedDateTime="publishedDateTime: 2021-02-30T10:00:00Z"),
-        "a date that does not exist (day is out of range for month)",
+        "a date that does not exist (day is out of range for month) at line 5, column 20",
     ),
     "February 30th as text": (
         story(publishedDateTime='publishedDateTime: "2021-02-30"'),
