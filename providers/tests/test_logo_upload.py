@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.contrib import admin
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -27,16 +26,19 @@ def upload(data, name="logo.png"):
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
 
 
+PROVIDER_FIELDS = {
+    "name": "Acme News",
+    "domain": "acme.example",
+    "description": "",
+    "source_images": "[]",
+    "extra": "{}",
+    "source_file": "",
+}
+"""A valid provider form, but for the logo."""
+
+
 def submit(data, name="logo.png", instance=None):
-    fields = {
-        "name": "Acme News",
-        "domain": "acme.example",
-        "description": "",
-        "source_images": "[]",
-        "extra": "{}",
-        "source_file": "",
-    }
-    return ProviderLogoForm(fields, {"logo": upload(data, name)}, instance=instance)
+    return ProviderLogoForm(PROVIDER_FIELDS, {"logo": upload(data, name)}, instance=instance)
 
 
 def open_stored(name):
@@ -149,31 +151,12 @@ class TestBadLogos:
 
 
 class TestAdminUpload:
-    """Through the real admin, with the provider admin using ProviderLogoForm."""
-
-    @pytest.fixture(autouse=True)
-    def logo_form(self, monkeypatch, settings):
-        # The lead wires the form into providers/admin.py at merge; until then the
-        # default registration is given it here.
-        monkeypatch.setattr(admin.site._registry[Provider], "form", ProviderLogoForm)
-        # The manifest storage needs collectstatic, which tests do not run.
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
+    """Through the real admin: the provider admin's form extends ProviderLogoForm."""
 
     def post(self, client, data, name="logo.png"):
         return client.post(
             "/admin/providers/provider/add/",
-            {
-                "name": "Acme News",
-                "domain": "acme.example",
-                "description": "",
-                "source_images": "[]",
-                "extra": "{}",
-                "source_file": "",
-                "logo": upload(data, name),
-            },
+            {**PROVIDER_FIELDS, "logo": upload(data, name)},
         )
 
     def test_a_good_upload_saves_the_logo_and_its_thumbnails(self, admin_client):
