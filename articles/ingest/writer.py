@@ -80,8 +80,9 @@ def write_news(records, lookups, now):
             "data_hash",
         )
     }
-    slugs = unique_slugs(
-        [record["slug"] for record in records if record_key(record) not in existing]
+    new_hashes = [key for key in hashes if key not in existing]
+    slugs = iter(
+        unique_slugs([record["slug"] for record in records if record_key(record) not in existing])
     )
     statuses, changed, bookkeeping = [], [], []
     for record in records:
@@ -106,7 +107,7 @@ def write_news(records, lookups, now):
             )
         row = {
             **record["fields"],
-            "slug": slugs.pop(0) if old is None else "",
+            "slug": next(slugs) if old is None else "",
             "provider_id": provider_ids[record["provider"]["domain"]],
             "published": published,
             "quality": quality,
@@ -135,7 +136,10 @@ def write_news(records, lookups, now):
             unique_fields=["web_url_hash"],
             update_fields=BOOKKEEPING_FIELDS,
         )
-    ids = dict(Article.objects.filter(web_url_hash__in=hashes).values_list("web_url_hash", "id"))
+    ids = {key: row["id"] for key, row in existing.items()}
+    if new_hashes:
+        new_ids = Article.objects.filter(web_url_hash__in=new_hashes)
+        ids.update(new_ids.values_list("web_url_hash", "id"))
     if changed:
         replace_children([(ids[record_key(r)], r, status) for _, r, status in changed], topic_ids)
         update_search_vectors([ids[record_key(r)] for _, r, _ in changed])
