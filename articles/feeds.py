@@ -6,6 +6,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from providers.models import Provider
 
+from .clusters.public import one_per_cluster
 from .filters import filter_or_400, filter_query
 from .models import Topic
 
@@ -41,7 +42,7 @@ class LatestArticlesFeed(Feed):
         return "Curated AI news, newest first."
 
     def items(self, request):
-        return filter_or_400(request.GET)[:FEED_SIZE]
+        return one_per_cluster(filter_or_400(request.GET))[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
+from .clusters.public import coverage_of, one_per_cluster
 from .filters import ArticleFilter, filter_query, public_articles
 from .models import Article, ArticleImage, RelatedLink, Topic
 
@@ -31,7 +32,7 @@ class FilteredArticleListMixin:
         self.filterset = ArticleFilter(self.request.GET, queryset=self.get_base_queryset())
         for name in self.get_fixed_filters():
             self.filterset.filters.pop(name)
-        return self.filterset.qs
+        return one_per_cluster(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -86,6 +87,9 @@ class ArticleDetailView(DetailView):
             Prefetch("images", queryset=ArticleImage.objects.order_by("position")),
             Prefetch("related_links", queryset=related.order_by("position")),
         )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(coverage=coverage_of(self.object), **kwargs)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

@@ -11,11 +11,31 @@ def cluster_existing_stories(apps, schema_editor):
     cluster_new_stories(apps)
 
 
+def let_editors_review_clusters(apps, schema_editor):
+    """Editors view and change clusters (merge, split, lead); nobody adds or deletes them."""
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("articles")
+    app_config.models_module = True  # permissions for the new model, as post_migrate would
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Permission = apps.get_model("auth", "Permission")
+    group = apps.get_model("auth", "Group").objects.filter(name="Editors").first()
+    if group is not None:
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="articles",
+                codename__in=["view_cluster", "change_cluster"],
+            )
+        )
+
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0004_image_local_copies'),
+        ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
     operations = [
@@ -67,4 +87,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(cluster_existing_stories, migrations.RunPython.noop),
+        migrations.RunPython(let_editors_review_clusters, migrations.RunPython.noop),
     ]
