@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
+from articles.clusters.scorecards import public_scorecard
 from articles.filters import public_articles
 from articles.views import FilteredArticleListMixin
 
@@ -23,4 +24,5 @@ class ProviderDetailView(FilteredArticleListMixin, ListView):
         return public_articles().filter(provider=self.provider)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(provider=self.provider, **kwargs)
+        card = public_scorecard(self.provider)
+        return super().get_context_data(provider=self.provider, scorecard=card, **kwargs)

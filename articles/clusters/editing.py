@@ -30,6 +30,8 @@ def _place(articles, cluster, user, message):
     Article.objects.filter(pk__in=[a.pk for a in articles]).update(
         cluster=cluster, cluster_pinned=True, updated_at=timezone.now()
     )
+    # A split is a decision about both parts: the stories left behind stay apart too.
+    Article.objects.filter(cluster__in=left).update(cluster_pinned=True)
     Cluster.objects.filter(pk__in=left, stories__isnull=True).delete()
     leads.refresh({cluster.pk, *left})
     _log(user, articles, message)
