@@ -179,7 +179,7 @@ class TestClustering:
         first = story(*MARKET, provider=ProviderFactory(domain="prnewswire.example"))
         unrelated = story("Tesla video games while driving", "Regulators ask questions.")
         cluster_new_stories()
-        before = first.__class__.objects.get(pk=first.pk).cluster_id
+        before = Article.objects.get(pk=first.pk).cluster_id
         copy = story(*MARKET, when=T0 + dt.timedelta(hours=6))
         assert cluster_new_stories() == 1
         copy.refresh_from_db()
@@ -242,7 +242,7 @@ class TestClustering:
         second = story("Unrelated", when=T0 + dt.timedelta(days=1))
         cluster_new_stories()
         # A change of "method": the two are put together by hand, unpinned.
-        Article.objects.filter(pk=second.pk).update(cluster=first.__class__.objects.get(pk=first.pk).cluster)
+        Article.objects.filter(pk=second.pk).update(cluster=Article.objects.get(pk=first.pk).cluster)
         call_command("cluster_stories", "--dry-run")
         out = capsys.readouterr().out
         assert f"story {second.pk}" in out and "1 stories would move" in out
