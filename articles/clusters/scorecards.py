@@ -10,6 +10,7 @@ import datetime as dt
 from django.db.models import (
     Avg,
     Count,
+    DateTimeField,
     Exists,
     F,
     FloatField,
@@ -17,15 +18,16 @@ from django.db.models import (
     Max,
     OuterRef,
     Subquery,
+    Value,
 )
-from django.db.models.functions import Cast, NullIf, TruncWeek
+from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
 
 from articles.models import Article
 
 CHART_WEEKS = 12
 
 
-def _per_outlet(stories, expression):
+def _per_outlet(stories, expression, output_field=None):
     """A correlated aggregate of the outlet's ``stories``, as an annotation."""
     rows = (
         stories.filter(provider=OuterRef("pk"))
@@ -34,7 +36,9 @@ def _per_outlet(stories, expression):
         .annotate(value=expression)
         .values("value")
     )
-    return Subquery(rows, output_field=expression.output_field)
+    if output_field is None:  # a count: an outlet with no such story has 0, not NULL
+        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+    return Subquery(rows, output_field=output_field)
 
 
 def scorecard_annotations(stories, with_share=False):
@@ -52,8 +56,10 @@ def scorecard_annotations(stories, with_share=False):
         "active_weeks": _per_outlet(
             stories, Count(TruncWeek("published_at"), distinct=True, output_field=IntegerField())
         ),
-        "mean_quality": _per_outlet(stories, Avg("quality", output_field=FloatField())),
-        "last_story_at": _per_outlet(stories, Max("published_at")),
+        "mean_quality": _per_outlet(
+            stories, Avg("quality", output_field=FloatField()), FloatField()
+        ),
+        "last_story_at": _per_outlet(stories, Max("published_at"), DateTimeField()),
         "first_reports": _per_outlet(
             stories.filter(Exists(other_outlet)).exclude(Exists(earlier)), counted
         ),
