@@ -70,7 +70,9 @@ class TestScorecard:
         html = editor_client.get(CHANGELIST).content.decode().lower()
         for header in ("first to report", "repeated others", "mean quality", "published"):
             assert header in html
-        response = editor_client.get(CHANGELIST, {"o": "-8"})  # by first reports (0 is the checkbox)
+        columns = editor_client.get(CHANGELIST).context["cl"].list_display
+        index = [getattr(column, "__name__", column) for column in columns].index("first_reports")
+        response = editor_client.get(CHANGELIST, {"o": f"-{index}"})
         rows = list(response.context["cl"].result_list)
         assert rows.index(fast) < rows.index(slow)
         assert rows[rows.index(slow)].published_share == 0.5
