@@ -277,6 +277,5 @@ class SourceFile(models.Model):
         return self.name
 
 
-
 # The clustering's own tables live with its code; importing them here registers them.
 from .clusters.models import StoryKey, StorySignature  # noqa: E402, F401

@@ -32,7 +32,9 @@ def pairs(assignment):
     groups = {}
     for name, cluster in assignment.items():
         groups.setdefault(cluster, []).append(name)
-    return {frozenset(pair) for group in groups.values() for pair in itertools.combinations(group, 2)}
+    return {
+        frozenset(pair) for group in groups.values() for pair in itertools.combinations(group, 2)
+    }
 
 
 def scores(found, truth):
@@ -107,7 +109,9 @@ def main():
         "reverse order, one file per import": clusters_after(files[::-1], one_by_one=True),
         f"shuffled (seed {args.seed}), one file per import": clusters_after(shuffled, True),
     }
-    partitions = {name: sorted(map(sorted, _groups(found).values())) for name, found in runs.items()}
+    partitions = {
+        name: sorted(map(sorted, _groups(found).values())) for name, found in runs.items()
+    }
     same = len({json.dumps(p) for p in partitions.values()}) == 1
     result = scores(runs["sorted, one import"], truth)
     call_command("cluster_stories", verbosity=0)

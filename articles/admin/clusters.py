@@ -128,7 +128,9 @@ class ClusterForm(forms.ModelForm):
         lead = self.fields["lead"]
         lead.queryset = Article.objects.filter(cluster=self.instance).select_related("provider")
         lead.label_from_instance = lambda a: f"{a.title} — {a.provider.name}"
-        lead.help_text = "The version readers see first. Choosing one keeps it through re-clustering."
+        lead.help_text = (
+            "The version readers see first. Choosing one keeps it through re-clustering."
+        )
 
 
 @admin.register(Cluster)

@@ -61,11 +61,12 @@ def canonical_url(url):
         if match:
             return canonical_url("https://" + match["rest"] + (f"?{query}" if query else ""))
     host = host.removeprefix("www.").removeprefix("amp.").removeprefix("m.")
-    path = _without_amp(unquote(path))
+    path = _without_amp(unquote(path) if "%" in path else path)
     kept = [
         (name, value)
-        for name, value in parse_qsl(query, keep_blank_values=True)
-        if name.lower() not in TRACKING_PARAMETERS and not name.lower().startswith(TRACKING_PREFIXES)
+        for name, value in (parse_qsl(query, keep_blank_values=True) if query else ())
+        if name.lower() not in TRACKING_PARAMETERS
+        and not name.lower().startswith(TRACKING_PREFIXES)
     ]
     canonical = host + (path.rstrip("/") or "")
     if kept:

@@ -14,8 +14,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps as django_apps
-from django.db import transaction
-from django.db.models import Q
+from django.db import connections, router, transaction
+
+from articles.ingest.writer import insert_rows
 
 from . import leads
 from .grouping import components
@@ -37,8 +38,10 @@ def _models(apps):
 
 
 def refresh_signatures(article_ids, apps=django_apps):
-    """(Re)compute and store the signatures and keys of these stories."""
+    """(Re)compute and store the signatures and keys of these stories; return
+    ``{id: (signature, keys)}``."""
     Article, _, StorySignature, StoryKey, RelatedLink = _models(apps)
+    found = {}
     for start in range(0, len(article_ids), CHUNK):
         ids = article_ids[start : start + CHUNK]
         related = defaultdict(list)
@@ -59,25 +62,47 @@ def refresh_signatures(article_ids, apps=django_apps):
         )
         signatures, keys = [], []
         for pk, title, excerpt, published_at, *urls, data_hash in rows:
-            found = signature_of(title, excerpt, published_at, urls, related[pk])
+            signature = signature_of(title, excerpt, published_at, urls, related[pk])
+            found[pk] = (signature, keys_of(signature))
             signatures.append(
-                StorySignature(
-                    article_id=pk,
-                    published_at=published_at,
-                    data_hash=data_hash,
-                    words=sorted(found.words),
-                    addresses=sorted(found.addresses),
-                    links=sorted(found.links),
-                )
+                {
+                    "article_id": pk,
+                    "published_at": published_at,
+                    "data_hash": data_hash,
+                    "words": sorted(signature.words),
+                    "addresses": sorted(signature.addresses),
+                    "links": sorted(signature.links),
+                }
             )
-            keys.extend(
-                StoryKey(article_id=pk, key=key, published_at=published_at)
-                for key in keys_of(found)
-            )
+            keys.extend((pk, key, published_at) for key in found[pk][1])
         StoryKey.objects.filter(article_id__in=ids).delete()
         StorySignature.objects.filter(article_id__in=ids).delete()
-        StorySignature.objects.bulk_create(signatures)
-        StoryKey.objects.bulk_create(keys, batch_size=CHUNK)
+        # The importer's own executemany: the ORM's bulk_create cost more than the hashing.
+        insert_rows(StorySignature, signatures)
+        _insert_keys(StoryKey, keys)
+    return found
+
+
+def _insert_keys(StoryKey, keys):
+    """Many small rows: each story's time is prepared for the database once, not per key."""
+    if not keys:
+        return
+    db = connections[router.db_for_write(StoryKey)]
+    meta, quote = StoryKey._meta, db.ops.quote_name
+    field = meta.get_field("published_at")
+    prepared = {}
+    params = []
+    for article_id, key, published_at in keys:
+        if article_id not in prepared:
+            prepared[article_id] = field.get_db_prep_save(published_at, db)
+        params.append((article_id, key, prepared[article_id]))
+    columns = ", ".join(
+        quote(meta.get_field(name).column) for name in ("article", "key", "published_at")
+    )
+    with db.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s)", params
+        )
 
 
 def load_signatures(article_ids, apps=django_apps):
@@ -86,29 +111,78 @@ def load_signatures(article_ids, apps=django_apps):
     found = {}
     ids = list(article_ids)
     for start in range(0, len(ids), CHUNK):
-        for row in StorySignature.objects.filter(article_id__in=ids[start : start + CHUNK]):
-            found[row.article_id] = Signature(
-                published_at=row.published_at,
-                words=frozenset(row.words),
-                addresses=frozenset(row.addresses),
-                links=frozenset(row.links),
+        rows = StorySignature.objects.filter(article_id__in=ids[start : start + CHUNK])
+        for article_id, published_at, words, addresses, links in rows.values_list(
+            "article_id", "published_at", "words", "addresses", "links"
+        ):
+            found[article_id] = Signature(
+                published_at=published_at,
+                words=frozenset(words),
+                addresses=frozenset(addresses),
+                links=frozenset(links),
             )
     return found
 
 
-def candidates_of(article_id, signature, apps=django_apps):
-    """Stories sharing a key with this one inside the time window: an index range scan."""
+def find_candidates(new, apps=django_apps):
+    """For each new story (``{id: (signature, keys)}``), the stories sharing a key with it
+    inside the time window.
+
+    Index range scans on (key, published_at), a few per batch of stories close in
+    time: the cost per story does not grow with the archive.
+    """
     StoryKey = _models(apps)[3]
-    keys = keys_of(signature)
-    if not keys:
-        return set()
-    start, end = signature.published_at - WINDOW, signature.published_at + WINDOW
-    window = Q(published_at__range=(start, end)) | Q(key__startswith="a")
-    return set(
-        StoryKey.objects.filter(window, key__in=keys)
-        .exclude(article_id=article_id)
-        .values_list("article_id", flat=True)
-    )
+    found = {pk: set() for pk in new}
+    all_keys = {key for _, keys in new.values() for key in keys}
+    index = defaultdict(list)
+    # Address keys need no window (one URL is one story, whenever it was dated).
+    for part in _parts(sorted(key for key in all_keys if key.startswith("a"))):
+        for key, article_id in StoryKey.objects.filter(key__in=part).values_list(
+            "key", "article_id"
+        ):
+            index[key].append((article_id, None))
+    ordered = sorted(new, key=lambda pk: new[pk][0].published_at)
+    for group in _close_in_time(ordered, new):
+        times = [new[pk][0].published_at for pk in group]
+        span = (min(times) - WINDOW, max(times) + WINDOW)
+        keys = sorted({key for pk in group for key in new[pk][1] if not key.startswith("a")})
+        for part in _parts(keys):
+            rows = StoryKey.objects.filter(key__in=part, published_at__range=span)
+            for key, article_id, published_at in rows.values_list(
+                "key", "article_id", "published_at"
+            ):
+                index[key].append((article_id, published_at))
+    for pk, (signature, story_keys) in new.items():
+        found[pk] = {
+            other
+            for key in story_keys
+            for other, published_at in index[key]
+            if other != pk
+            and (published_at is None or abs(published_at - signature.published_at) <= WINDOW)
+        }
+    return found
+
+
+GROUP_SPAN = WINDOW * 2
+"""New stories looked up together span at most this: their shared range scan stays
+about one window wide, whatever the archive holds."""
+
+
+def _close_in_time(ordered, new):
+    group = []
+    for pk in ordered:
+        if group and new[pk][0].published_at - new[group[0]][0].published_at > GROUP_SPAN:
+            yield group
+            group = []
+        group.append(pk)
+    if group:
+        yield group
+
+
+def _parts(keys, size=2000):
+    """Stay under every backend's limit on query parameters (SQLite's is the lowest)."""
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
 
 
 def cluster_new_stories(apps=django_apps):
@@ -122,15 +196,18 @@ def cluster_new_stories(apps=django_apps):
         Article.objects.filter(cluster__isnull=True).order_by("pk").values_list("pk", flat=True)
     )
     for start in range(0, len(new_ids), CHUNK):
-        _cluster_chunk(new_ids[start : start + CHUNK], apps)
+        # One transaction a chunk: whole or not at all, and SQLite writes it at once
+        # (in autocommit every row of an executemany is its own commit).
+        with transaction.atomic():
+            _cluster_chunk(new_ids[start : start + CHUNK], apps)
     return len(new_ids)
 
 
 def _cluster_chunk(new_ids, apps):
     Article, Cluster, *_ = _models(apps)
-    refresh_signatures(new_ids, apps)
-    signatures = load_signatures(new_ids, apps)
-    found = {pk: candidates_of(pk, signatures[pk], apps) for pk in new_ids}
+    new = refresh_signatures(new_ids, apps)
+    found = find_candidates(new, apps)
+    signatures = {pk: signature for pk, (signature, _) in new.items()}
     signatures.update(load_signatures(set().union(*found.values()) - signatures.keys(), apps))
     stories = {
         row["pk"]: row
@@ -156,24 +233,44 @@ def _cluster_chunk(new_ids, apps):
     )
     groups = [(members, cid if cid in locked else None) for cid, members in existing.items()]
     by_node = {node[pk]: stories[pk] for pk in stories}
-    touched = set()
+    touched, placed, alone = set(), [], []
     for members in components(node.values(), edges, groups):
         rows = [by_node[member] for member in members]
-        new = [row["pk"] for row in rows if row["cluster_id"] is None]
-        if not new:
+        new_members = [row["pk"] for row in rows if row["cluster_id"] is None]
+        if not new_members:
             continue
         clusters = {row["cluster_id"] for row in rows} - {None}
-        if clusters:
-            target = min(clusters & locked or clusters)
-            merged = clusters - {target}
-            if merged:
-                Article.objects.filter(cluster_id__in=merged).update(cluster_id=target)
-                Cluster.objects.filter(pk__in=merged).delete()
-        else:
-            target = Cluster.objects.create().pk
-        Article.objects.filter(pk__in=new).update(cluster_id=target)
+        if not clusters:
+            alone.append(new_members)
+            continue
+        target = min(clusters & locked or clusters)
+        merged = clusters - {target}
+        if merged:
+            Article.objects.filter(cluster_id__in=merged).update(cluster_id=target)
+            Cluster.objects.filter(pk__in=merged).delete()
+        placed.extend((target, pk) for pk in new_members)
         touched.add(target)
+    # New clusters in one INSERT (the backends we support return their ids).
+    made = Cluster.objects.bulk_create([Cluster() for _ in alone])
+    for cluster, members in zip(made, alone, strict=True):
+        placed.extend((cluster.pk, pk) for pk in members)
+        touched.add(cluster.pk)
+    _set_clusters(Article, placed)
     leads.refresh(touched, apps)
+
+
+def _set_clusters(Article, placed):
+    """``(cluster id, story id)`` pairs written with one executemany."""
+    if not placed:
+        return
+    db = connections[router.db_for_write(Article)]
+    quote = db.ops.quote_name
+    meta = Article._meta
+    sql = "UPDATE {} SET {} = %s WHERE {} = %s".format(
+        quote(meta.db_table), quote(meta.get_field("cluster").column), quote(meta.pk.column)
+    )
+    with db.cursor() as cursor:
+        cursor.executemany(sql, placed)
 
 
 @dataclass

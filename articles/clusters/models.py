@@ -29,7 +29,7 @@ class StoryKey(models.Model):
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="cluster_keys"
     )
-    key = models.CharField(max_length=17)
+    key = models.CharField(max_length=20)
     published_at = models.DateTimeField()
 
     class Meta:

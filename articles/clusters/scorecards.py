@@ -73,9 +73,9 @@ def scorecard_annotations(stories, with_share=False):
     if with_share:
         published = Article.objects.published()
         annotations["published_total"] = _per_outlet(published, counted)
-        annotations["published_share"] = Cast(
-            F("published_total"), FloatField()
-        ) / NullIf("story_total", 0)
+        annotations["published_share"] = Cast(F("published_total"), FloatField()) / NullIf(
+            "story_total", 0
+        )
     return annotations
 
 

@@ -29,6 +29,9 @@ STOPWORDS = frozenset(
 
 WORD = re.compile(r"[^\W_]+")
 
+_PERMUTATIONS = MinHash(num_perm=PERMUTATIONS, seed=1, scheme="affine32").permutations
+"""Made once: datasketch would draw the same permutations again for every story."""
+
 
 @dataclass(frozen=True)
 class Signature:
@@ -57,9 +60,9 @@ def words_of(*texts):
 def signature_of(title, excerpt, published_at, urls, related_urls):
     """The signature of one story; ``urls`` are its own, ``related_urls`` its related list's."""
     addresses = frozenset(canonical_addresses(*urls))
-    links = frozenset(
-        address_key(form) for form in map(canonical_url, related_urls) if form
-    ) - {address_key(form) for form in addresses}
+    links = frozenset(address_key(form) for form in map(canonical_url, related_urls) if form) - {
+        address_key(form) for form in addresses
+    }
     return Signature(
         published_at=published_at,
         words=words_of(title, excerpt),
@@ -73,15 +76,18 @@ def address_key(canonical):
 
 
 def band_keys(words):
-    """MinHash LSH band keys of a word set: stories sharing one are match candidates."""
+    """MinHash LSH band keys of a word set: stories sharing one are match candidates.
+
+    A key is the band's number and its two 32-bit MinHash values, written out whole
+    (no second hash, so no collisions between bands or values).
+    """
     if not words:
         return []
-    minhash = MinHash(num_perm=PERMUTATIONS, seed=1)
+    minhash = MinHash(num_perm=PERMUTATIONS, permutations=_PERMUTATIONS, scheme="affine32")
     minhash.update_batch([word.encode() for word in sorted(words)])
-    values = np.asarray(minhash.hashvalues, dtype=np.uint64)
+    rows = np.asarray(minhash.hashvalues, dtype=np.uint64).reshape(-1, ROWS_PER_BAND)
     return [
-        "b" + _digest(bytes([band]) + values[start : start + ROWS_PER_BAND].tobytes())
-        for band, start in enumerate(range(0, PERMUTATIONS, ROWS_PER_BAND))
+        f"b{band:02x}{first:08x}{second:08x}" for band, (first, second) in enumerate(rows.tolist())
     ]
 
 

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
             name='StoryKey',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=17)),
+                ('key', models.CharField(max_length=20)),
                 ('published_at', models.DateTimeField()),
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cluster_keys', to='articles.article')),
             ],

@@ -110,17 +110,25 @@ class TestMatching:
 
     def test_one_shared_related_link_is_not_enough(self):
         """Related lists hold same-topic stories too: one link in common proves nothing."""
-        first = signature_of("Amazon adds a tool", "", T0, ["https://a.example/1"], ["https://x.example/r"])
+        first = signature_of(
+            "Amazon adds a tool", "", T0, ["https://a.example/1"], ["https://x.example/r"]
+        )
         second = signature_of(
             "Rekognition labels launch", "", T0, ["https://b.example/2"], ["https://x.example/r"]
         )
         assert same_story(first, second) == 0
         first = signature_of(
-            "Amazon adds a tool", "", T0, ["https://a.example/1"],
+            "Amazon adds a tool",
+            "",
+            T0,
+            ["https://a.example/1"],
             ["https://x.example/r", "https://y.example/s"],
         )
         second = signature_of(
-            "Rekognition labels launch", "", T0, ["https://b.example/2"],
+            "Rekognition labels launch",
+            "",
+            T0,
+            ["https://b.example/2"],
             ["https://www.x.example/r", "https://y.example/s?utm_source=z"],
         )
         assert same_story(first, second) > 0
@@ -220,7 +228,9 @@ class TestClustering:
     def test_related_coverage_links(self):
         """Stories whose related lists share two other reports are the same story."""
         first = story("Google trains AI for chips", "Tensor processing units.")
-        second = story("AI floorplans in six hours", "Nature paper.", when=T0 + dt.timedelta(days=3))
+        second = story(
+            "AI floorplans in six hours", "Nature paper.", when=T0 + dt.timedelta(days=3)
+        )
         for article in (first, second):
             RelatedLinkFactory(article=article, web_url="https://hothardware.example/chips")
             RelatedLinkFactory(article=article, web_url="https://www.zdnet.example/chips?ref=x")
@@ -242,7 +252,9 @@ class TestClustering:
         second = story("Unrelated", when=T0 + dt.timedelta(days=1))
         cluster_new_stories()
         # A change of "method": the two are put together by hand, unpinned.
-        Article.objects.filter(pk=second.pk).update(cluster=Article.objects.get(pk=first.pk).cluster)
+        Article.objects.filter(pk=second.pk).update(
+            cluster=Article.objects.get(pk=first.pk).cluster
+        )
         call_command("cluster_stories", "--dry-run")
         out = capsys.readouterr().out
         assert f"story {second.pk}" in out and "1 stories would move" in out
@@ -304,7 +316,10 @@ class TestEditorsDecisionsSurvive:
     def test_merge_survives_reimport_and_recluster(self, tmp_path, admin_user):
         self.write(tmp_path, "a.md", MARKET[0], "https://one.example/a")
         self.write(
-            tmp_path, "b.md", "Tesla chief talks lidar", "https://two.example/b",
+            tmp_path,
+            "b.md",
+            "Tesla chief talks lidar",
+            "https://two.example/b",
             excerpt="Cameras are enough for self-driving cars, he says.",
         )
         import_paths([tmp_path], workers=1)
@@ -312,7 +327,10 @@ class TestEditorsDecisionsSurvive:
         assert not together(a, b)
         editing.merge(Cluster.objects.all(), admin_user)
         self.write(
-            tmp_path, "b.md", "Tesla chief talks lidar again", "https://two.example/b",
+            tmp_path,
+            "b.md",
+            "Tesla chief talks lidar again",
+            "https://two.example/b",
             excerpt="Cameras are enough for self-driving cars.",
         )
         import_paths([tmp_path], workers=1)
@@ -363,9 +381,7 @@ class TestRealFiles:
     def test_dev_set_different_stories_apart(self):
         """The dev set's borderline "different story" calls stay apart."""
         import_paths(_dev_files(), workers=1)
-        by_file = dict(
-            Article.objects.values_list("source_file", "cluster_id")
-        )
+        by_file = dict(Article.objects.values_list("source_file", "cluster_id"))
         apart = [
             (
                 "2019-12-17-amazon-releases-a-new-tool-to-improve-machine-learning-processes.md",

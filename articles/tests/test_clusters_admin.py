@@ -138,8 +138,9 @@ class TestClusterPages:
         cluster = Cluster.objects.get()
         assert cluster.lead_id == first.pk  # same quality: the earlier one
         url = reverse("admin:articles_cluster_change", args=[cluster.pk])
-        response = editor_client.post(url, {"lead": second.pk, "stories-TOTAL_FORMS": "0",
-                                             "stories-INITIAL_FORMS": "0"})
+        response = editor_client.post(
+            url, {"lead": second.pk, "stories-TOTAL_FORMS": "0", "stories-INITIAL_FORMS": "0"}
+        )
         assert response.status_code == 302, response.content.decode()[:2000]
         cluster.refresh_from_db()
         assert cluster.lead_id == second.pk and cluster.lead_chosen
