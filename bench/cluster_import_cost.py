@@ -4,8 +4,9 @@ Usage: .venv/bin/python bench/cluster_import_cost.py [--files 2000] [--rounds 3]
                                                      [--archives 1000,4000] [--new 200]
 
 Makes news files from ../shared/corpus/news: copy k of the corpus gets its own URLs
-and its dates moved k × 10 days on, so the archive spans years as a real one does
-(copies of one file never fall in one clustering window). In one run:
+and is dated within the week starting 8 × k days after 2020-01-01, so the archive
+grows in time as a real one does, at a steady ~130 stories a week (copies of one file
+are 8 days apart: never in one clustering window). In one run:
   1. the same files imported into an empty SQLite database with clustering on and
      with it off (the importer's call replaced by a no-op), interleaved rounds, best
      of each; the ratio on/off is the throughput clustering leaves (goal >= 0.75);
@@ -38,14 +39,15 @@ def make_files(folder, count, start=0):
     for n in range(start, start + count):
         index, copy = n % len(texts), n // len(texts)
         text = URL.sub(lambda m, n=n: f"{m[1]}: {m[2]}https://copy{n}.example/?u=", texts[index])
-        text = DATE.sub(lambda m, c=copy: f"publishedDateTime: {_shifted(m[1], c)}", text, 1)
+        when = _dated(copy, index, len(texts))
+        text = DATE.sub(lambda m, when=when: f"publishedDateTime: {when}", text, 1)
         (folder / f"{sources[index].stem}-copy{n}.md").write_text(text, encoding="utf-8")
     return sorted(folder.glob("*.md"))
 
 
-def _shifted(stamp, copy):
-    moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    return (moment + dt.timedelta(days=10 * copy)).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _dated(copy, index, count):
+    start = dt.datetime(2020, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=8 * copy)
+    return (start + dt.timedelta(days=7) * index / count).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def main():

@@ -132,15 +132,14 @@ def find_candidates(new, apps=django_apps):
     time: the cost per story does not grow with the archive.
     """
     StoryKey = _models(apps)[3]
-    found = {pk: set() for pk in new}
-    all_keys = {key for _, keys in new.values() for key in keys}
     index = defaultdict(list)
+    all_keys = {key for _, keys in new.values() for key in keys}
     # Address keys need no window (one URL is one story, whenever it was dated).
     for part in _parts(sorted(key for key in all_keys if key.startswith("a"))):
         for key, article_id in StoryKey.objects.filter(key__in=part).values_list(
             "key", "article_id"
         ):
-            index[key].append((article_id, None))
+            index[key].append(article_id)
     ordered = sorted(new, key=lambda pk: new[pk][0].published_at)
     for group in _close_in_time(ordered, new):
         times = [new[pk][0].published_at for pk in group]
@@ -148,19 +147,14 @@ def find_candidates(new, apps=django_apps):
         keys = sorted({key for pk in group for key in new[pk][1] if not key.startswith("a")})
         for part in _parts(keys):
             rows = StoryKey.objects.filter(key__in=part, published_at__range=span)
-            for key, article_id, published_at in rows.values_list(
-                "key", "article_id", "published_at"
-            ):
-                index[key].append((article_id, published_at))
-    for pk, (signature, story_keys) in new.items():
-        found[pk] = {
-            other
-            for key in story_keys
-            for other, published_at in index[key]
-            if other != pk
-            and (published_at is None or abs(published_at - signature.published_at) <= WINDOW)
-        }
-    return found
+            for key, article_id in rows.values_list("key", "article_id"):
+                index[key].append(article_id)
+    # The group's range may hold stories outside one story's own window:
+    # same_story() rejects those, so no time is fetched here.
+    return {
+        pk: {other for key in keys for other in index[key] if other != pk}
+        for pk, (_, keys) in new.items()
+    }
 
 
 GROUP_SPAN = WINDOW * 2
@@ -212,7 +206,7 @@ def _cluster_chunk(new_ids, apps):
     stories = {
         row["pk"]: row
         for row in Article.objects.filter(pk__in=signatures).values(
-            "pk", "web_url_hash", "cluster_id"
+            "pk", "web_url_hash", "cluster_id", "quality", "published_at"
         )
     }
     node = {pk: row["web_url_hash"] for pk, row in stories.items()}
@@ -250,11 +244,16 @@ def _cluster_chunk(new_ids, apps):
             Cluster.objects.filter(pk__in=merged).delete()
         placed.extend((target, pk) for pk in new_members)
         touched.add(target)
-    # New clusters in one INSERT (the backends we support return their ids).
-    made = Cluster.objects.bulk_create([Cluster() for _ in alone])
+    # New clusters in one INSERT (the backends we support return their ids), each
+    # with its lead: all its stories are at hand.
+    made = Cluster.objects.bulk_create(
+        [
+            Cluster(lead_id=min(members, key=lambda pk: leads.best_first(stories[pk])))
+            for members in alone
+        ]
+    )
     for cluster, members in zip(made, alone, strict=True):
         placed.extend((cluster.pk, pk) for pk in members)
-        touched.add(cluster.pk)
     _set_clusters(Article, placed)
     leads.refresh(touched, apps)
 
