@@ -91,6 +91,13 @@ class TestProxyHeader:
         assert client.get("/", headers={"x-forwarded-proto": "https"}).status_code == 200
 
 
+class TestCaches:
+    def test_redis_serves_every_cache_when_there_is_one(self):
+        backends = setting("CACHES", {"DJANGO_DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/0"})
+        assert backends.count("RedisCache") == 2
+        assert "LocMemCache" not in backends and "DatabaseCache" not in backends
+
+
 class TestDeployCheck:
     def test_documented_production_environment_passes(self):
         """``check --deploy`` finds nothing with the environment docs/deploy.md gives."""
