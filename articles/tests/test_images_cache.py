@@ -9,12 +9,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from PIL import Image
 
-from articles.images.files import content_hash, story_thumbnail_name
 from articles.models import ArticleImage
-from providers.logos import LOGO_SIZES, logo_thumbnail_name
+from articles.pictures import story_thumbnail_name
+from images.files import content_hash
+from images.tests.image_files import GOOD_JPEG, GOOD_PNG, ImageServer
+from providers.logos import LOGO_SIZES, logo_picture, logo_thumbnail_name
 
 from .factories import ArticleImageFactory, ProviderFactory
-from .image_files import GOOD_JPEG, GOOD_PNG, ImageServer
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +206,7 @@ class TestCachingSourceLogos:
         assert provider.cached_logo.name == f"images/{digest[:2]}/{digest}.png"
         for size in LOGO_SIZES:
             assert stored_size(logo_thumbnail_name(digest, size)) == (size, size)
-        assert provider.logo_url == provider.cached_logo.url
+        assert logo_picture(provider, 400).src == "/media/" + logo_thumbnail_name(digest, 400)
 
     def test_outlets_with_an_uploaded_logo_or_no_remote_image_are_skipped(self, server):
         ProviderFactory(

@@ -5,8 +5,8 @@ import ssl
 
 import pytest
 
-from articles.images.fetch import FetchError, fetch_image, is_public_address
-from articles.images.processing import ImageRejected, inspect_image
+from images.fetch import FetchError, fetch_image, is_public_address
+from images.processing import ImageRejected, open_image
 
 from .image_files import GOOD_JPEG, GOOD_PNG, TEST_CERT, ImageServer
 
@@ -44,15 +44,14 @@ class TestFetchOutcomes:
         fetched = fetch(server.url("/good.png"))
         assert fetched.data == GOOD_PNG
         assert fetched.content_type == "image/png"
-        assert inspect_image(fetched.data).format == "PNG"
+        with open_image(fetched.data) as image:
+            assert image.format == "PNG"
 
     def test_a_good_jpeg_comes_back_whole(self, server):
         fetched = fetch(server.url("/good.jpg"))
         assert fetched.data == GOOD_JPEG
-        assert (inspect_image(fetched.data).width, inspect_image(fetched.data).height) == (
-            1600,
-            900,
-        )
+        with open_image(fetched.data) as image:
+            assert image.size == (1600, 900)
 
     def test_a_body_past_the_byte_limit_is_cut_off(self, server):
         with pytest.raises(FetchError, match="too large: more than 100,000 bytes"):
@@ -65,7 +64,7 @@ class TestFetchOutcomes:
     def test_not_an_image_downloads_but_pillow_rejects_it(self, server):
         fetched = fetch(server.url("/not-an-image"))
         with pytest.raises(ImageRejected, match="not an image"):
-            inspect_image(fetched.data)
+            open_image(fetched.data)
 
     def test_a_server_that_does_not_answer_times_out(self, server):
         with pytest.raises(FetchError, match=r"timed out after 0.5s"):
