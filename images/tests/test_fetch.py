@@ -2,6 +2,7 @@
 
 import ipaddress
 import ssl
+import time
 
 import pytest
 
@@ -74,6 +75,22 @@ class TestFetchOutcomes:
         """Each byte arrives well within the timeout; the download as a whole does not."""
         with pytest.raises(FetchError, match="timed out"):
             fetch(server.url("/trickle"), timeout=0.5)
+
+    @pytest.mark.parametrize("path", ["/trickle-slowly", "/trickle-headers"])
+    def test_the_cap_is_wall_clock_time_however_the_bytes_trickle(self, server, path):
+        """A byte every 0.5 s would take 20 s; the download is cut off at the 1 s cap.
+
+        Each read finishes well within any socket timeout, so only a wall-clock cap
+        stops it (the bound below is generous for a loaded machine, far from 20 s).
+        """
+        started = time.monotonic()
+        with pytest.raises(FetchError, match=r"timed out after 1s"):
+            fetch(server.url(path), timeout=1)
+        assert time.monotonic() - started < 4
+
+    def test_a_redirect_to_a_malformed_address_is_a_failure(self, server):
+        with pytest.raises(FetchError, match=r"invalid redirect to 'http://\[::1/x'"):
+            fetch(server.url("/to-malformed"))
 
     def test_a_redirect_loop_stops_after_the_limit(self, server):
         before = len(server.requests)
@@ -187,6 +204,17 @@ class TestHttps:
         )
         assert fetched.data == GOOD_PNG
         assert tls_server.requests[-1] == ("/good.png", f"images.test:{tls_server.port}")
+
+    def test_the_wall_clock_cap_holds_over_tls_too(self, tls_server):
+        started = time.monotonic()
+        with pytest.raises(FetchError, match=r"timed out after 1s"):
+            fetch(
+                tls_server.url("/trickle-slowly", host="images.test"),
+                resolver=self.to_loopback,
+                ssl_context=ssl.create_default_context(cafile=TEST_CERT),
+                timeout=1,
+            )
+        assert time.monotonic() - started < 4
 
     def test_a_certificate_for_another_name_is_a_failure(self, tls_server):
         with pytest.raises(FetchError, match="TLS error"):
