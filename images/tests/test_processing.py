@@ -12,6 +12,7 @@ from images.processing import (
     square_thumbnail,
     upright_size,
     width_thumbnail,
+    width_thumbnail_size,
 )
 
 from .image_files import NOT_AN_IMAGE, image_bytes, jpeg_with_exif, png_header_only
@@ -84,6 +85,12 @@ class TestThumbnails:
         picture = Image.new("RGB", (1600, 900))
         thumb = Image.open(io.BytesIO(width_thumbnail(picture, 640)))
         assert (thumb.format, thumb.size) == ("WEBP", (640, 360))
+
+    def test_a_thumbnail_webp_cannot_hold_is_refused_with_the_reason(self):
+        """WebP stops at 16383 px a side; Pillow's own error there is a bare encoder error."""
+        assert width_thumbnail_size(Image.new("RGB", (10, 16383)), 320) == (10, 16383)
+        with pytest.raises(ImageRejected, match=r"10×16384 thumbnail is over WebP's limit"):
+            width_thumbnail(Image.new("RGB", (10, 16384)), 320)
 
     def test_width_thumbnail_never_enlarges(self):
         thumb = Image.open(io.BytesIO(width_thumbnail(Image.new("RGB", (300, 200)), 640)))
