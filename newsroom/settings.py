@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that shapes a page (sessions, CSRF, ETags, CSP), so a stored
+    # page keeps the headers it was made with; see newsroom/pagecache.py.
+    "newsroom.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -110,6 +113,14 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+
+# Anonymous readers' pages are served from the cache for this long (or until anything
+# they show changes). Off by default without Redis: a per-process memory cache cannot
+# be emptied across gunicorn workers.
+PAGE_CACHE_SECONDS = int(
+    os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300" if os.environ.get("REDIS_URL") else "0")
+)
+PAGE_CACHE_ALIAS = "default"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -18,6 +18,8 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from newsroom import pagecache
+
 from articles.models import SourceFile
 from articles.reports import FileReport
 
@@ -97,6 +99,7 @@ def import_paths(
     )
     if not (dry_run or strict):
         run.execute()
+        _retire_cached_pages(run.report)
         return run.report
     try:
         with transaction.atomic():
@@ -105,7 +108,15 @@ def import_paths(
                 raise _StopImport
     except _StopImport:
         pass
+    else:
+        _retire_cached_pages(run.report)
     return run.report
+
+
+def _retire_cached_pages(report):
+    # The writer inserts and updates in bulk, past the signals that retire pages.
+    if report.created or report.updated or report.linked:
+        pagecache.pages_changed()
 
 
 class _ImportRun:
