@@ -45,4 +45,6 @@ def health(request):
         else:
             results[name] = "ok"
     healthy = all(value == "ok" for value in results.values())
-    return JsonResponse({"status": "ok" if healthy else "failed", **results}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "failed", **results}, status=200 if healthy else 503
+    )

@@ -76,7 +76,9 @@ def _request_is_cacheable(request):
 def _response_is_cacheable(response):
     cache_control = response.get("Cache-Control", "")
     # Only the session cookie may vary a public page, and anonymous requests carry none.
-    varies_on = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
+    varies_on = {
+        name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()
+    }
     return (
         response.status_code == 200
         and not response.streaming

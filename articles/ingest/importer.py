@@ -18,10 +18,9 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from newsroom import pagecache
-
 from articles.models import SourceFile
 from articles.reports import FileReport
+from newsroom import pagecache
 
 from . import writer
 from .parse import parse_many
