@@ -5,10 +5,10 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.core.exceptions import BadRequest
-from django.db.models import F, Prefetch
+from django.db.models import F
 
-from .models import Article, ArticleImage, Topic
-from .search import order_matches, search_articles
+from .models import Topic
+from .search import order_matches, search_articles, validate_search
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -23,13 +23,15 @@ class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="filter_search",
+        max_length=500,
+        validators=[validate_search],
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search stories"}),
     )
     topic = django_filters.ModelChoiceFilter(
         label="Topic",
         field_name="topics",
         to_field_name="slug",
-        queryset=Topic.objects.only("slug", "name"),
+        queryset=Topic.objects.public().only("slug", "name"),
         empty_label="All topics",
     )
     provider = django_filters.CharFilter(
@@ -71,6 +73,9 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_until(self, queryset, name, value):
         # Inclusive of the whole day; a range on the column keeps its index usable.
+        # The last day a date can name has no next day: nothing is later than it.
+        if value == dt.date.max:
+            return queryset
         return queryset.filter(published_at__lt=_start_of(value + dt.timedelta(days=1)))
 
     def filter_sort(self, queryset, name, value):
@@ -83,31 +88,9 @@ def _start_of(day):
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
-def filter_query(params, exclude=("page",)):
-    """The list's query string without paging: the same filters for a feed or API link."""
-    query = params.copy()
-    for key in exclude:
-        query.pop(key, None)
-    for key in [key for key in query if not any(query.getlist(key))]:
-        query.pop(key)
-    return query.urlencode()
-
-
-def public_articles():
-    """Published stories with what a list shows, fetched in a fixed number of queries."""
-    return (
-        Article.objects.published()
-        .select_related("provider")
-        .prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
-            Prefetch("images", queryset=ArticleImage.objects.order_by("position")),
-        )
-    )
-
-
-def filter_or_400(params, queryset=None):
+def filter_or_400(params, queryset):
     """Apply the list filters for a machine client (feed, API): bad values are a 400."""
-    filterset = ArticleFilter(params, queryset=public_articles() if queryset is None else queryset)
+    filterset = ArticleFilter(params, queryset=queryset)
     if not filterset.is_valid():
         errors = "; ".join(
             f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
