@@ -1,6 +1,6 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.urls import reverse
 
 from .identity import url_hash
@@ -58,6 +58,11 @@ link it (``.only(...)``) loads these."""
 def public_condition():
     """The public rule as a filter on stories."""
     return Q(published=True)
+
+
+def public_flag():
+    """The public rule as a true/false column, for grouping stories by it."""
+    return ExpressionWrapper(public_condition(), output_field=models.BooleanField())
 
 
 class ArticleQuerySet(models.QuerySet):
