@@ -24,7 +24,7 @@ IMAGE_KEYS = ("url", "width", "height", "title", "attribution", "isCached")
 def news(request, topic_slug=None, page=None):
     """A page of published stories, narrowed by an optional topic and the list filters."""
     page = _page_number(page if page is not None else request.GET.get("page", "1"))
-    queryset = filter_or_400(request.GET, Article.objects.published().for_list())
+    queryset = filter_or_400(request, Article.objects.published().for_list()).qs
     if topic_slug is not None:
         topic = get_object_or_404(Topic.objects.public(), slug=topic_slug)
         queryset = queryset.filter(topics=topic)

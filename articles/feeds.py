@@ -16,7 +16,7 @@ from django.utils.html import escape
 from providers.models import Provider
 
 from .filters import filter_or_400
-from .models import Article, Topic
+from .models import Article
 from .querystrings import filter_query
 from .xmltext import xml_safe
 
@@ -59,33 +59,34 @@ class LatestArticlesFeed(Feed):
             return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
 
     def get_object(self, request):
-        # The feed's "object" is the request's filters; bad values are a 400.
-        return request
+        # The feed's "object" is the request's validated filters; bad values are a 400.
+        return filter_or_400(request, Article.objects.published().for_list())
 
-    def title(self, request):
+    def title(self, filters):
+        values = filters.form.cleaned_data
         parts = ["Newsroom"]
-        if slug := request.GET.get("topic"):
-            parts.extend(Topic.objects.public().filter(slug=slug).values_list("name", flat=True))
-        if domain := request.GET.get("provider", "").strip().lower():
+        if topic := values.get("topic"):
+            parts.append(topic.name)  # the filter only accepts public topics
+        if domain := (values.get("provider") or "").strip().lower():
             outlets = Provider.objects.public().filter(domain=domain)
             parts.extend(outlets.values_list("name", flat=True))
-        if request.GET.get("q"):
-            parts.append(f"“{request.GET['q']}”")
+        if query := values.get("q"):
+            parts.append(f"“{query}”")
         return " — ".join(parts)
 
-    def link(self, request):
-        query = filter_query(request.GET)
+    def link(self, filters):
+        query = filter_query(filters.data)
         return reverse("articles:list") + (f"?{query}" if query else "")
 
-    def feed_url(self, request):
+    def feed_url(self, filters):
         # The feed's self link keeps its filters: it names this very feed.
-        return request.get_full_path()
+        return filters.request.get_full_path()
 
-    def description(self, request):
+    def description(self, filters):
         return "Curated AI news, newest first."
 
-    def items(self, request):
-        return filter_or_400(request.GET, Article.objects.published().for_list())[:FEED_SIZE]
+    def items(self, filters):
+        return filters.qs[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title

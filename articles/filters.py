@@ -5,10 +5,23 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.core.exceptions import BadRequest
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import F
 
 from .models import Topic
 from .search import order_matches, search_articles, validate_search
+
+
+class ChoiceByValueField(forms.ModelChoiceField):
+    """A model choice that refuses NUL before asking the database (PostgreSQL cannot take it)."""
+
+    def to_python(self, value):
+        ProhibitNullCharactersValidator()(value)
+        return super().to_python(value)
+
+
+class ModelChoiceByValueFilter(django_filters.ModelChoiceFilter):
+    field_class = ChoiceByValueField
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -27,7 +40,7 @@ class ArticleFilter(django_filters.FilterSet):
         validators=[validate_search],
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search stories"}),
     )
-    topic = django_filters.ModelChoiceFilter(
+    topic = ModelChoiceByValueFilter(
         label="Topic",
         field_name="topics",
         to_field_name="slug",
@@ -88,12 +101,17 @@ def _start_of(day):
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
-def filter_or_400(params, queryset):
-    """Apply the list filters for a machine client (feed, API): bad values are a 400."""
-    filterset = ArticleFilter(params, queryset=queryset)
+def filter_or_400(request, queryset):
+    """The request's list filters, validated, for a feed or the API: bad values are a 400.
+
+    Returns the bound filterset: ``.qs`` is the narrowed queryset,
+    ``.form.cleaned_data`` the values (safe to use in further queries) and
+    ``.request`` the request.
+    """
+    filterset = ArticleFilter(request.GET, queryset=queryset, request=request)
     if not filterset.is_valid():
         errors = "; ".join(
             f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
         )
         raise BadRequest(f"Invalid filter: {errors}")
-    return filterset.qs
+    return filterset
