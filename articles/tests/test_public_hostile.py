@@ -51,6 +51,15 @@ class TestFeedsCarryOnlyXml:
         ET.fromstring(response.content)
 
     @pytest.mark.parametrize("feed", FEEDS)
+    @pytest.mark.parametrize("query", ["q=%01", "q=%ED%A0%80", "q=%EF%BF%BE", "q=%0C%1B"])
+    def test_raw_query_strings(self, client, feed, query):
+        """The URL as sent: a control character, a surrogate's bytes, a non-character."""
+        ArticleFactory()
+        response = client.get(f"{feed}?{query}")
+        assert response.status_code == 200
+        ET.fromstring(response.content)
+
+    @pytest.mark.parametrize("feed", FEEDS)
     def test_nul_in_the_query_is_a_plain_400(self, client, feed):
         """NUL is refused by the form (no database can take it), in plain words."""
         response = client.get(feed, {"q": "a\x00b"})
