@@ -3,8 +3,9 @@ from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.urls import reverse
 
+from images.files import content_hash, original_name
+
 from .identity import url_hash
-from .images.files import content_hash, original_name
 
 
 class TopicQuerySet(models.QuerySet):
