@@ -66,8 +66,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that shapes a page (sessions, CSRF, ETags, CSP), so a stored
+    # page keeps the headers it was made with; see newsroom/pagecache.py.
+    "newsroom.pagecache.AnonymousPageCacheMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -138,6 +141,14 @@ if os.environ.get("REDIS_URL"):
         for alias in CACHES
     }
 
+# Anonymous readers' pages are served from the cache for this long (or until anything
+# they show changes). Off by default without Redis: a per-process memory cache cannot
+# be emptied across gunicorn workers.
+PAGE_CACHE_SECONDS = int(
+    os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300" if os.environ.get("REDIS_URL") else "0")
+)
+PAGE_CACHE_ALIAS = "default"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -195,9 +206,18 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# JSON lines (as gunicorn.conf.py writes the access log) unless asked for plain text;
+# development defaults to text.
+LOG_FORMAT = os.environ.get("NEWSROOM_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "newsroom.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
