@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import uuid
 
 import pytest
 from django.contrib.auth.models import User
@@ -12,8 +13,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts import throttle
+from articles.tests.test_page_cache import REDIS_URL, redis_or_skip
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("limit_of_three")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("limit_of_three", "throttle_cache")]
 
 LOGIN = reverse("admin:login")
 PASSWORD = "a-long-test-password"
@@ -24,6 +26,22 @@ LOCKED = "Too many failed logins for this account: it is locked for 15 minutes."
 def limit_of_three(settings):
     settings.LOGIN_FAILURE_LIMIT = 3
     settings.LOGIN_LOCKOUT_SECONDS = 15 * 60
+
+
+@pytest.fixture(params=["database", "redis"])
+def throttle_cache(request, settings):
+    """The counts in the database table (the default), or in a private corner of Redis."""
+    if request.param == "redis":
+        redis_or_skip()
+        settings.CACHES = {
+            **settings.CACHES,
+            settings.LOGIN_THROTTLE_CACHE: {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # tests share the server, not keys
+            },
+        }
+    return request.param
 
 
 @pytest.fixture
