@@ -54,6 +54,20 @@ class TestHeader:
         assert len(nonces) == 1
         assert f"'nonce-{nonces.pop()}'" in policy(response)["script-src"]
 
+    def test_a_page_from_the_page_cache_keeps_it(self, client, settings):
+        """The page cache sits outside the CSP middleware: a stored page has its policy."""
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "csp",
+            },
+        }
+        settings.PAGE_CACHE_SECONDS = 300
+        first, second = client.get("/"), client.get("/")
+        assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+        assert policy(second) == policy(first)
+
     def test_each_request_has_its_own_nonce(self, client):
         first, second = (client.get("/admin/login/") for _ in range(2))
         assert policy(first)["script-src"] != policy(second)["script-src"]
