@@ -10,6 +10,7 @@ Functions take an ``apps`` registry so the migration that backfills clusters can
 them on its historical models.
 """
 
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -143,7 +144,7 @@ def find_candidates(new, apps=django_apps):
     ordered = sorted(new, key=lambda pk: new[pk][0].published_at)
     for group in _close_in_time(ordered, new):
         times = [new[pk][0].published_at for pk in group]
-        span = (min(times) - WINDOW, max(times) + WINDOW)
+        span = (_moved(min(times), -WINDOW), _moved(max(times), WINDOW))
         keys = sorted({key for pk in group for key in new[pk][1] if not key.startswith("a")})
         for part in _parts(keys):
             rows = StoryKey.objects.filter(key__in=part, published_at__range=span)
@@ -160,6 +161,16 @@ def find_candidates(new, apps=django_apps):
 GROUP_SPAN = WINDOW * 2
 """New stories looked up together span at most this: their shared range scan stays
 about one window wide, whatever the archive holds."""
+
+
+def _moved(moment, delta):
+    """``moment + delta``, held inside the dates Python can represent (year 1 to 9999)."""
+    try:
+        return moment + delta
+    except OverflowError:
+        if delta > dt.timedelta(0):
+            return dt.datetime.max.replace(tzinfo=dt.UTC)
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def _close_in_time(ordered, new):

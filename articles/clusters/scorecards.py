@@ -83,6 +83,8 @@ def weekly_counts(provider, stories, last_story_at):
     """Stories per week over the outlet's last ``CHART_WEEKS`` active weeks, oldest first."""
     if last_story_at is None:
         return []
+    if last_story_at.year == 1:
+        return []  # no twelve weeks before the first year Python dates can hold
     start = last_story_at - dt.timedelta(weeks=CHART_WEEKS)
     rows = (
         stories.filter(provider=provider, published_at__gt=start)
