@@ -7,7 +7,6 @@ import pytest
 from articles.clusters.assign import cluster_new_stories
 from articles.models import Article, Cluster
 
-from .admin_helpers import make_editor
 from .browser import ARTIFACTS, requires_chromium
 from .factories import ArticleFactory, ProviderFactory
 
@@ -16,16 +15,16 @@ T0 = dt.datetime(2025, 3, 1, 9, tzinfo=dt.UTC)
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # No serialized_rollback (it clashes with other live-server tests' flushes):
+    # the Editors group a migration makes is then gone, so a superuser reviews.
+    pytest.mark.django_db(transaction=True),
     requires_chromium,
 ]
 
 
 class TestClusterReview:
-    def test_cluster_page_and_lead_choice(self, live_server, chromium):
-        editor = make_editor()
-        editor.set_password(PASSWORD)
-        editor.save()
+    def test_cluster_page_and_lead_choice(self, live_server, chromium, django_user_model):
+        editor = django_user_model.objects.create_superuser("chief", password=PASSWORD)
         stories = [
             ArticleFactory(
                 title=f"Kyocera printer chip, as outlet {n} told it",
