@@ -113,6 +113,21 @@ class TestOneCardPerCluster:
             assert len(client.get(HOME).context["articles"]) == 20
 
 
+class TestStoryPageQueries:
+    def test_coverage_costs_one_query_whatever_its_length(
+        self, client, django_assert_num_queries
+    ):
+        """The story's own budget (4, see test_public_story) plus one for its coverage."""
+        small, _ = copies(2)
+        with django_assert_num_queries(5):
+            client.get(small.get_absolute_url())
+        Article.objects.all().delete()
+        big, *others = copies(12)
+        with django_assert_num_queries(5):
+            page = client.get(big.get_absolute_url()).content.decode()
+        assert all(other.get_absolute_url() in page for other in others)
+
+
 class TestMachines:
     def test_feed_one_entry_per_cluster(self, client):
         first, _, _ = copies(3)
