@@ -114,9 +114,7 @@ class TestOneCardPerCluster:
 
 
 class TestStoryPageQueries:
-    def test_coverage_costs_one_query_whatever_its_length(
-        self, client, django_assert_num_queries
-    ):
+    def test_coverage_costs_one_query_whatever_its_length(self, client, django_assert_num_queries):
         """The story's own budget (4, see test_public_story) plus one for its coverage."""
         small, _ = copies(2)
         with django_assert_num_queries(5):
