@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from articles.clusters.assign import cluster_new_stories
 from articles.models import SourceFile
 from articles.reports import FileReport
 from newsroom import pagecache
@@ -152,6 +153,7 @@ class _ImportRun:
             if pool is not None:
                 pool.terminate()
         self.report.linked = writer.link_related_stories()
+        cluster_new_stories()
 
     def changed_items(self, paths):
         """Read and hash a window of files; count the unchanged ones right away."""
