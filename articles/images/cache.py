@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import ArticleImage
+from articles.reports import CacheReport
 from providers.logos import MAX_LOGO_SIDE, write_logo_thumbnails
 from providers.models import Provider
 
@@ -78,26 +79,6 @@ class Job:
     ids: list = field(default_factory=list)
 
 
-@dataclass
-class CacheReport:
-    cached: int = 0
-    skipped: int = 0
-    failed: int = 0
-    left: int = 0
-    failures: list = field(default_factory=list)
-
-    @property
-    def total(self):
-        return self.cached + self.skipped + self.failed
-
-    def summary(self):
-        line = f"{self.total} images: {self.cached} cached, {self.skipped} skipped, "
-        line += f"{self.failed} failed"
-        if self.left:
-            line += f" ({self.left} left for a later run)"
-        return line
-
-
 def cache_images(
     *, limit=None, concurrency=4, options=None, skip_failed=False, on_failure=None, on_progress=None
 ):
@@ -122,7 +103,7 @@ def cache_images(
         else:
             record_failure(job, error)
             report.failed += len(job.ids)
-            report.failures.append((job.url, error))
+            report.problems.append((job.url, error))
             if on_failure:
                 on_failure(job.url, error)
         done += 1

@@ -12,14 +12,13 @@ Guarantees:
 import hashlib
 import multiprocessing
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from articles.models import SourceFile
-from articles.reports import FileReport
+from articles.reports import ImportReport
 
 from . import writer
 from .parse import parse_many
@@ -41,12 +40,6 @@ KNOWN_OTHER_SUFFIXES = {".json", ".html", ".css", ".js", ".png", ".jpg", ".jpeg"
 
 class ImportPathError(ValueError):
     """A path named on the command line does not exist."""
-
-
-@dataclass
-class ImportReport(FileReport):
-    linked: int = 0
-    """Related links that now point at a story of ours."""
 
 
 class _StopImport(Exception):

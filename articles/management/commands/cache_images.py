@@ -9,10 +9,12 @@ summary line and exits 1 if any image failed. The source's image fields are neve
 changed, so the export stays lossless.
 """
 
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.images.cache import Options, cache_images
-from articles.management.reporting import RunReporter
+from articles.reports import RunReporter
 
 
 class Command(BaseCommand):
@@ -62,8 +64,7 @@ class Command(BaseCommand):
             max_bytes=max_bytes,
             allow_private_hosts=options["allow_private_hosts"],
         )
-        reporter = RunReporter(self, verbosity, unit="images")
-        try:
+        with RunReporter(self, verbosity, unit="images") as reporter:
             report = cache_images(
                 limit=limit,
                 concurrency=concurrency,
@@ -72,6 +73,6 @@ class Command(BaseCommand):
                 on_failure=reporter.problem,
                 on_progress=reporter.on_progress,
             )
-        finally:
-            reporter.clear()
-        reporter.finish(report)
+        reporter.summary(report)
+        if report.failed:
+            sys.exit(1)
