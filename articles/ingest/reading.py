@@ -102,14 +102,27 @@ def load_yaml(source, line_offset=0, single=False):
             raise InvalidFile(f"{error.problem}{where}") from None
         what = "; ".join(part for part in (error.context, error.problem) if part)
         raise InvalidFile(f"YAML syntax error{where}: {what}") from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, written raw
+        line = _line_at(source, error.position) + line_offset
+        raise InvalidFile(
+            f"contains the character U+{error.character:04X} (line {line}), which YAML does "
+            f"not allow ({error.reason})"
+        ) from None
     except yaml.YAMLError as error:
-        raise InvalidFile(f"YAML error: {error}") from None
+        raise InvalidFile("YAML error: " + " ".join(str(error).split())) from None
     except ValueError as error:
         if isinstance(error, InvalidFile):
             raise
         # PyYAML builds timestamps itself: 2021-02-30 or year 0 fail here.
         raise InvalidFile(f"a date that does not exist ({error})") from None
     return data
+
+
+def _line_at(source, position):
+    """The line of a reader error's position: libyaml counts UTF-8 bytes, PyYAML characters."""
+    if issubclass(_Loader, getattr(yaml, "CSafeLoader", ())):
+        return source.encode("utf-8", "surrogatepass")[:position].count(b"\n") + 1
+    return source.count("\n", 0, position) + 1
 
 
 def read_mapping(raw, suffix):

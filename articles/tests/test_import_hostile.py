@@ -226,6 +226,15 @@ class TestCharactersXMLForbids:
             tmp_path, text, f"contains {name} U+{ord(char):04X} (line {line}); {XML_REASON}"
         )
 
+    def test_a_raw_character_yaml_refuses_is_named_on_one_line(self, tmp_path):
+        text = GOOD.replace("An excerpt.", "An\x81excerpt.")
+        assert_refused_alone(
+            tmp_path,
+            text,
+            "contains the character U+0081 (line 4), which YAML does not allow "
+            "(control characters are not allowed)",
+        )
+
     def test_a_lone_surrogate_escape_is_refused(self, tmp_path):
         text = GOOD.replace('"A good story"', '"A \\ud800 story"', 1)
         bad = write(tmp_path, "bad.md", text)
