@@ -8,8 +8,11 @@ line per problem on stderr, then that line; each command's ``handle()`` decides
 its exit status from ``report.failed``.
 """
 
+import re
 import time
 from dataclasses import dataclass, field
+
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 @dataclass
@@ -135,7 +138,9 @@ class RunReporter:
 
     def problem(self, name, reason):
         self.clear()
-        self.command.stderr.write(f"{name}: {reason}", style_func=self.command.style.ERROR)
+        self.command.stderr.write(
+            f"{one_line(name)}: {one_line(reason)}", style_func=self.command.style.ERROR
+        )
 
     def clear(self):
         if self.progress:
@@ -147,3 +152,11 @@ class RunReporter:
         if self.verbosity >= 1:
             style = self.command.style.ERROR if report.failed else self.command.style.SUCCESS
             self.command.stdout.write(prefix + report.summary(), style_func=style)
+
+
+def one_line(text):
+    """``text`` with its line breaks escaped (``\\n``), so one problem is one line.
+
+    File names and the keys a rejection names come from the files themselves.
+    """
+    return _LINE_BREAKS.sub(lambda match: repr(match.group())[1:-1], str(text))

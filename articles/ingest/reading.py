@@ -20,20 +20,36 @@ IMPORTABLE_SUFFIXES = FRONT_MATTER_SUFFIXES | YAML_SUFFIXES
 _front_matter = YAMLHandler()
 
 
-def _construct_timestamp(loader, node):
-    """PyYAML builds timestamps itself, and 2021-02-30 or year 0 fail with a bare
-    ValueError; this names the place in the file instead."""
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError as error:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"a date that does not exist ({error})", node.start_mark
-        ) from None
+def _refusing_misfits(tag, construct):
+    """PyYAML's constructor for ``tag``, refusing a value that does not fit it by name.
+
+    An explicit tag (``!!bool maybe``, ``!!timestamp height``) hands any text to
+    constructors that then fail with a bare ValueError, KeyError or AttributeError;
+    an implicit timestamp can still name a date that does not exist (2021-02-30).
+    """
+    short = "!!" + tag.rsplit(":", 1)[1]
+
+    def constructor(loader, node):
+        try:
+            return construct(loader, node)
+        except (ValueError, KeyError, AttributeError, TypeError, OverflowError) as error:
+            if short == "!!timestamp" and yaml.SafeLoader.timestamp_regexp.match(node.value):
+                problem = f"a date that does not exist ({error})"
+            else:
+                problem = f"{str(node.value)[:40]!r} is not a {short} value"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+
+    return constructor
 
 
 _Loader = guarded(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 """libyaml's C parser, the guarded composer and PyYAML's safe constructors."""
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+for _tag in (f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "binary")):
+    _Loader.add_constructor(_tag, _refusing_misfits(_tag, _Loader.yaml_constructors[_tag]))
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    _refusing_misfits("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_timestamp),
+)
 
 
 class InvalidFile(ValueError):

@@ -258,3 +258,26 @@ class TestCharactersXMLForbids:
         code, _, err = run_import(tmp_path)
         assert (code, err) == (0, "")
         assert Article.objects.get().title == "A\tgood\r\nstory"
+
+
+class TestValuesThatDoNotFitTheirTag:
+    @pytest.mark.parametrize(
+        ("value", "reason"),
+        [
+            ("!!timestamp height", "'height' is not a !!timestamp value"),
+            ("!!bool maybe", "'maybe' is not a !!bool value"),
+            ("!!int abc", "'abc' is not a !!int value"),
+            ("!!float x", "'x' is not a !!float value"),
+        ],
+    )
+    def test_an_explicit_tag_on_the_wrong_text_is_refused_by_name(self, tmp_path, value, reason):
+        assert_refused_alone(tmp_path, with_extra(f"x: {value}"), f"{reason} at line 19, column 4")
+
+
+class TestOneLinePerFile:
+    def test_a_key_holding_line_breaks_is_named_on_one_line(self, tmp_path):
+        assert_refused_alone(
+            tmp_path,
+            with_extra('"a\\rb\\u2028c": "\\x1f"'),
+            f"a\\rb\\u2028c: contains the control character U+001F; {XML_REASON}",
+        )
