@@ -6,7 +6,7 @@ Everything here is pure (no database), so it can run in worker processes.
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from articles.xmlchars import forbidden_character
+from articles.xmltext import forbidden_character
 
 from .yamlguard import Refused, guarded
 

@@ -11,7 +11,7 @@ event that breaks a limit, before anything is constructed:
   JSON and the exporter all recurse on nesting;
 - more than ``MAX_NODES`` values: with aliases gone, this and the file-size limit
   bound the memory one file can take;
-- text holding a character XML 1.0 forbids (see ``articles.xmlchars``), written
+- text holding a character XML 1.0 forbids (see ``articles.xmltext``), written
   as an escape such as ``"\\x01"``, ``"\\0"`` or ``"\\ud800"``.
 
 This guards the structure the parser reports, not the spelling of the text, so
@@ -30,7 +30,7 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from articles.xmlchars import forbidden_character
+from articles.xmltext import forbidden_character
 
 MAX_NESTING = 100
 """Mappings and lists nested deeper than this are refused (real files nest 5 deep)."""

@@ -13,8 +13,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.images.cache import Options, cache_images
+from articles.image_cache import cache_images
 from articles.reports import RunReporter
+from images.copying import Options
 
 
 class Command(BaseCommand):

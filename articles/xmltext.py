@@ -1,16 +1,28 @@
-"""The characters XML 1.0 cannot carry, named once.
+"""Text that XML 1.0 can carry: what a feed writes, whatever the database or URL held.
 
-XML 1.0 allows tab, LF, CR and everything from U+0020 up, except the surrogates
-(U+D800–U+DFFF, which are not characters on their own) and U+FFFE/U+FFFF. One
-such character in a title would make every RSS and Atom feed that lists it
-invalid, and a lone surrogate cannot even be encoded to be stored, so the
-importer refuses text holding any of them (see docs/import.md).
+The importer refuses text holding what XML forbids (:func:`forbidden_character`
+names it; see docs/import.md); the feeds drop it (:func:`xml_safe`) whatever the
+database or a URL holds.
 """
 
 import re
 from dataclasses import dataclass
 
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters outside XML 1.0's ``Char`` production: C0 controls other than tab,
+newline and carriage return, lone surrogates, U+FFFE and U+FFFF."""
+
+
+def xml_safe(value):
+    """``value`` with every character XML 1.0 forbids removed; lists and tuples item by item.
+
+    Anything that is not text passes unchanged (dates, enclosures, None).
+    """
+    if isinstance(value, str):
+        return XML_FORBIDDEN.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(item) for item in value)
+    return value
 
 
 @dataclass(frozen=True)
