@@ -12,7 +12,6 @@ Guarantees:
 import hashlib
 import multiprocessing
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from articles.clusters.assign import cluster_new_stories
 from articles.models import SourceFile
-from articles.reports import FileReport
+from articles.reports import ImportReport
 from newsroom import pagecache
 
 from . import writer
@@ -43,12 +42,6 @@ KNOWN_OTHER_SUFFIXES = {".json", ".html", ".css", ".js", ".png", ".jpg", ".jpeg"
 
 class ImportPathError(ValueError):
     """A path named on the command line does not exist."""
-
-
-@dataclass
-class ImportReport(FileReport):
-    linked: int = 0
-    """Related links that now point at a story of ours."""
 
 
 class _StopImport(Exception):
