@@ -215,10 +215,6 @@ class RelatedLink(models.Model):
     def provider_name(self):
         return (self.provider or {}).get("name", "")
 
-    @property
-    def provider_domain(self):
-        return (self.provider or {}).get("domain", "")
-
 
 class SourceFile(models.Model):
     """One imported file: lets an unchanged file be skipped on the next run."""

@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import math
 import pickle
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.utils.text import slugify
@@ -19,6 +20,10 @@ from .reading import describe_kind as _kind
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 """The range of an integer column on every database we support."""
+
+JSON_INT_MIN, JSON_INT_MAX = -(2**63), 2**63 - 1
+"""The integers a kept JSON value may hold: SQLite's JSON functions read any integer
+outside the signed 64-bit range as a float, so it would not come back the same."""
 
 NEWS_KEY_ORDER = [
     "category",
@@ -66,14 +71,22 @@ MAX_PROVIDER_NAME = 500
 """Outlet names are indexed: PostgreSQL's btree refuses entries over ~2,700 bytes."""
 
 
+class Kind(NamedTuple):
+    """What a file holds: ``name`` is 'news', 'topic', 'organization' or 'skip'."""
+
+    name: str
+    reason: str = ""
+    """Why a 'skip' file is not imported."""
+
+
 def classify(data):
-    """'news', 'topic', 'organization', or ('skip', reason) for other taxonomies."""
+    """The :class:`Kind` of a file's mapping; taxonomies other than ours are skipped."""
     taxonomy = data.get("taxonomy")
     if taxonomy is None:
-        return "news"
+        return Kind("news")
     if taxonomy in ("topic", "organization"):
-        return taxonomy
-    return "skip", f"taxonomy {taxonomy!r} is not imported (only topic and organization)"
+        return Kind(taxonomy)
+    return Kind("skip", f"taxonomy {taxonomy!r} is not imported (only topic and organization)")
 
 
 # --- news items ------------------------------------------------------------
@@ -400,7 +413,8 @@ def jsonable_extra(data, known, label_prefix):
 def _check_jsonable(value, label):
     """Return ``value`` as JSON can hold it (dates become ISO text); refuse the rest."""
     if value is None or isinstance(value, str | bool | int | float):
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**63:
+        is_int = isinstance(value, int) and not isinstance(value, bool)
+        if is_int and not JSON_INT_MIN <= value <= JSON_INT_MAX:
             raise InvalidFile(f"{label}: {value} is too large a number")
         if isinstance(value, float) and not math.isfinite(value):
             # JSON has no NaN or infinity; PostgreSQL's jsonb refuses them.
