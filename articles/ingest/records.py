@@ -128,7 +128,7 @@ def news_record(data, body, name):
     record = {
         "kind": "news",
         "name": name,
-        "slug": slugify(name.rsplit(".", 1)[0])[:MAX_SLUG] or slugify(title)[:MAX_SLUG],
+        "slug": slug_from_name(name) or slugify(title)[:MAX_SLUG],
         "fields": fields,
         "published": published,
         "quality": quality,
@@ -139,6 +139,11 @@ def news_record(data, body, name):
     }
     record["fingerprint"] = fingerprint(record)
     return record
+
+
+def slug_from_name(name):
+    """The slug a file's base name gives: ``news/2021-05-19-x.md`` -> ``2021-05-19-x``."""
+    return slugify(name.rsplit("/", 1)[-1].rsplit(".", 1)[0])[:MAX_SLUG]
 
 
 def fingerprint(record):

@@ -192,6 +192,28 @@ class TestImportedStory:
         url = front_matter(tmp_path / "out" / "news" / "2021-05-19-x.md")["webUrl"]
         assert url == "https://example.com/new"
 
+    def test_files_from_two_folders_keep_their_base_names_apart(self, tmp_path):
+        """one/x.md and two/x.md both go to news/: the second is numbered."""
+        write(tmp_path / "in" / "one", "2021-05-19-x.md", news_text("One", "https://e.com/1"))
+        write(tmp_path / "in" / "two", "2021-05-19-x.md", news_text("Two", "https://e.com/2"))
+        run_import(tmp_path / "in")
+        run_export(tmp_path / "out")
+        second = Article.objects.get(source_file="two/2021-05-19-x.md")
+        assert exported_names(tmp_path / "out") == [f"2021-05-19-x-{second.pk}.md", "2021-05-19-x.md"]
+        assert front_matter(tmp_path / "out" / "news" / "2021-05-19-x.md")["title"] == "One"
+
+    def test_a_made_up_name_avoids_a_tracked_file_in_any_folder(self, tmp_path):
+        # Made first, so it is exported first and would take the name otherwise.
+        made = ArticleFactory(slug="x", published_at=dt.datetime(2021, 5, 19, tzinfo=dt.UTC))
+        write(tmp_path / "in" / "sub", "2021-05-19-x.md", news_text("Filed", "https://e.com/1"))
+        run_import(tmp_path / "in")
+        run_export(tmp_path / "out", "--no-taxonomy")
+        assert exported_names(tmp_path / "out") == [
+            f"2021-05-19-x-{made.pk}.md",
+            "2021-05-19-x.md",
+        ]
+        assert front_matter(tmp_path / "out" / "news" / "2021-05-19-x.md")["title"] == "Filed"
+
     def test_a_source_name_that_is_not_a_plain_file_name_is_not_used(self, tmp_path):
         ArticleFactory(
             slug="s",
