@@ -199,7 +199,10 @@ class TestImportedStory:
         run_import(tmp_path / "in")
         run_export(tmp_path / "out")
         second = Article.objects.get(source_file="two/2021-05-19-x.md")
-        assert exported_names(tmp_path / "out") == [f"2021-05-19-x-{second.pk}.md", "2021-05-19-x.md"]
+        assert exported_names(tmp_path / "out") == [
+            f"2021-05-19-x-{second.pk}.md",
+            "2021-05-19-x.md",
+        ]
         assert front_matter(tmp_path / "out" / "news" / "2021-05-19-x.md")["title"] == "One"
 
     def test_a_made_up_name_avoids_a_tracked_file_in_any_folder(self, tmp_path):

@@ -132,9 +132,7 @@ class TestFilesOfTheSameNameInTwoFolders:
         path = write(folder, "x.md", news_text("One", URL))
         code, _, err = run_import(tmp_path)
         assert code == 1
-        assert err.strip() == (
-            f"{path}: its path in the folder is longer than 255 characters"
-        )
+        assert err.strip() == (f"{path}: its path in the folder is longer than 255 characters")
         assert not Article.objects.exists()
 
 
