@@ -150,7 +150,9 @@ class _ImportRun:
         finally:
             if pool is not None:
                 pool.terminate()
-        self.report.linked = writer.link_related_stories()
+        self.report.linked = writer.link_related_stories(
+            self.lookups.rewritten_ids, self.lookups.created_hashes
+        )
 
     def changed_items(self, files):
         """Read and hash a window of files; count the unchanged ones right away."""
