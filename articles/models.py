@@ -217,7 +217,11 @@ class RelatedLink(models.Model):
 
 
 class SourceFile(models.Model):
-    """One imported file: lets an unchanged file be skipped on the next run."""
+    """One imported file: lets an unchanged file be skipped on the next run.
+
+    ``name`` is the file's path in the folder imported (``news/x.md``), the same
+    text as the ``source_file`` of what it carries.
+    """
 
     class Kind(models.TextChoices):
         NEWS = "news", "News item"

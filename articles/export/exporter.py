@@ -3,7 +3,8 @@
 
 Guarantees:
 - one file per story in ``DIR/news/``, per topic in ``DIR/topics/`` and per outlet
-  in ``DIR/organizations/``, named by the file it was imported from where known;
+  in ``DIR/organizations/``, named by the base name of the file it was imported
+  from where known;
 - the same database exports to the same bytes, and a file whose bytes would not
   change is not touched (it counts as unchanged);
 - each file is written to a temporary file beside it and renamed into place, so a
