@@ -2,8 +2,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
+from images.files import content_hash, original_name
+
 from .identity import url_hash
-from .images.files import content_hash, original_name
 
 
 class Topic(models.Model):

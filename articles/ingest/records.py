@@ -9,12 +9,12 @@ import hashlib
 import math
 import pickle
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
 from django.utils.text import slugify
 
 from articles import seed_format
 from articles.identity import url_hash
+from newsroom.http_urls import http_url
 
 from .reading import InvalidFile
 from .reading import describe_kind as _kind
@@ -279,8 +279,7 @@ def optional_url(data, key, label=None):
     value = optional_text(data, key, None, label)
     if value is None or not value.strip():
         return value
-    parts = urlsplit(value.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if not http_url(value):
         raise InvalidFile(f"{label or key}: {value[:80]!r} is not an http(s) URL")
     return value
 
