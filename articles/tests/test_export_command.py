@@ -285,6 +285,22 @@ class TestStreaming:
             report = export_to(tmp_path / "twenty", taxonomy=False)
         assert report.created == 20
 
+    def test_made_up_names_take_one_query_per_hundred_stories(
+        self, tmp_path, django_assert_num_queries
+    ):
+        """Stories made in the CMS: their names are checked against tracked files
+        (in place of the source-file owners, as none has a source file)."""
+        ArticleFactory()
+        with django_assert_num_queries(7):
+            export_to(tmp_path / "one", taxonomy=False)
+        ArticleFactory.create_batch(99)
+        with django_assert_num_queries(7):
+            export_to(tmp_path / "hundred", taxonomy=False)
+        ArticleFactory()
+        with django_assert_num_queries(8):
+            report = export_to(tmp_path / "more", taxonomy=False)
+        assert report.created == 101
+
     def test_small_chunks_still_export_every_story(self, tmp_path):
         stories_with_children(5)
         report = export_to(tmp_path, taxonomy=False, chunk_size=2)
