@@ -2,13 +2,19 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
+from . import validators
 from .identity import url_hash
 from .images.files import content_hash, original_name
+from .slugs import free_slug, story_slug_base, topic_slug_base
+
+SLUG_HELP = "Its address. Leave empty to make one from the {}."
 
 
 class Topic(models.Model):
     name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200, unique=True, blank=True, help_text=SLUG_HELP.format("name")
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -33,8 +39,20 @@ class Topic(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.fill_slug()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.fill_slug()
+
+    def fill_slug(self):
+        """Give a topic without an address one (see articles/slugs.py); keep any it has."""
+        if not self.slug:
+            self.slug = free_slug(Topic, topic_slug_base(self.name), exclude_pk=self.pk)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -47,7 +65,9 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
-    slug = models.SlugField(max_length=255, unique=True)
+    slug = models.SlugField(
+        max_length=255, unique=True, blank=True, help_text=SLUG_HELP.format("title")
+    )
     title = models.TextField()
     excerpt = models.TextField(blank=True)
     body = models.TextField(blank=True, help_text="Markdown shown below the excerpt.")
@@ -62,9 +82,15 @@ class Article(models.Model):
     quality = models.IntegerField(
         null=True,
         blank=True,
+        validators=[validators.QUALITY],
         help_text="Editorial score; higher ranks first when readers sort by quality.",
     )
-    heat = models.IntegerField(null=True, blank=True, help_text="Popularity score from the source.")
+    heat = models.IntegerField(
+        null=True,
+        blank=True,
+        validators=[validators.HEAT],
+        help_text="Popularity score from the source.",
+    )
     published = models.BooleanField(
         default=False, help_text="Only published stories are visible on the public site."
     )
@@ -115,10 +141,20 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.web_url_hash = url_hash(self.web_url)
+        self.fill_slug()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.fill_slug()
+
+    def fill_slug(self):
+        """Give a story without an address one, as the importer would; keep any it has."""
+        if not self.slug:
+            base = story_slug_base(self.source_file, self.title, self.web_url)
+            self.slug = free_slug(Article, base, exclude_pk=self.pk)
 
 
 def local_image_path(instance, filename):

@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from articles.validators import normalise_domain, validate_domain
+
 
 class Provider(models.Model):
     """A news outlet. ``domain`` is the natural key: stored lower-case, unique."""
@@ -9,6 +11,7 @@ class Provider(models.Model):
     domain = models.CharField(
         max_length=253,
         unique=True,
+        validators=[validate_domain],
         help_text="The outlet's domain, lower-case (e.g. bbc.com). Used in its public page URL.",
     )
     name = models.TextField(help_text="Shown on every story from this outlet.")
@@ -55,7 +58,7 @@ class Provider(models.Model):
         return self.name or self.domain
 
     def save(self, *args, **kwargs):
-        self.domain = self.domain.strip().lower()
+        self.domain = normalise_domain(self.domain)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

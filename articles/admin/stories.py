@@ -8,6 +8,7 @@ from ..search import search_articles
 from . import actions
 from .filters import HeatBandFilter, QualityBandFilter, TopicFilter, TypeFilter
 from .listedit import SafeListEditMixin
+from .listquery import PlainListErrors, check_date_drilldown, check_search
 
 # Import bookkeeping: what the last import read. Shown, never edited, so the
 # importer can keep telling editors' changes from the files' own.
@@ -27,6 +28,10 @@ SOURCE_FIELDS = [
 class ArticleChangeList(ChangeList):
     # Long texts the list never shows: real bodies run to tens of kilobytes.
     UNSHOWN = ["body", "excerpt", "secured", "extra", "provider_data", "source_keys"]
+
+    def get_filters(self, request):
+        check_date_drilldown(self.params, self.date_hierarchy)
+        return super().get_filters(request)
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
@@ -63,7 +68,7 @@ TEXT_LINES = {
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
+class ArticleAdmin(PlainListErrors, SafeListEditMixin, admin.ModelAdmin):
     list_display = ["title_short", "provider", "published_at", "quality", "heat", "published"]
     list_display_links = ["title_short"]
     list_editable = ["published", "quality"]
@@ -120,6 +125,7 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         # The one search behind the site, the API and this list; it never
         # duplicates rows (topics are matched through EXISTS).
+        check_search(search_term)
         return search_articles(queryset, search_term), False
 
     @admin.display(description="title", ordering="title")

@@ -10,15 +10,16 @@ import math
 import pickle
 from urllib.parse import urlsplit
 
-from django.utils.text import slugify
+from django.core.exceptions import ValidationError
 
+from articles import validators
 from articles.identity import url_hash
+from articles.slugs import story_slug_base, topic_slug_base
 
 from .reading import InvalidFile
 from .reading import describe_kind as _kind
 
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
-"""The range of an integer column on every database we support."""
+INT_MIN, INT_MAX = validators.INT_MIN, validators.INT_MAX
 
 NEWS_KEY_ORDER = [
     "category",
@@ -58,10 +59,9 @@ RELATED_KEYS = {
 TOPIC_KEYS = {"taxonomy", "name", "parent", "description", "keywords", "hashtags"}
 ORGANIZATION_KEYS = {"taxonomy", "name", "domain", "description", "images"}
 
-MAX_SLUG = 200
 MAX_SHORT_TEXT = 100
 MAX_NAME = 200
-MAX_DOMAIN = 253
+MAX_DOMAIN = validators.MAX_DOMAIN
 MAX_PROVIDER_NAME = 500
 """Outlet names are indexed: PostgreSQL's btree refuses entries over ~2,700 bytes."""
 
@@ -87,9 +87,7 @@ def news_record(data, body, name):
     if identity is None or not identity.strip():
         raise InvalidFile("neither webUrl nor originalUrl is given: a story needs its URL")
     title = required_text(data, "title")
-    quality = optional_int(data, "quality")
-    if quality is not None and quality < 0:
-        raise InvalidFile(f"quality: {quality} is negative; scores start at 0")
+    quality = checked(optional_int(data, "quality"), validators.QUALITY, "quality")
     published = data.get("published")
     if published is not None and not isinstance(published, bool):
         raise InvalidFile(f"published: {published!r} is not true or false")
@@ -105,7 +103,7 @@ def news_record(data, body, name):
         "original_url": original_url,
         "amp_web_url": optional_url(data, "ampWebUrl"),
         "cdn_amp_web_url": optional_url(data, "cdnAmpWebUrl"),
-        "heat": optional_int(data, "heat"),
+        "heat": checked(optional_int(data, "heat"), validators.HEAT, "heat"),
         "secured": optional_text(data, "secured") or "",
         "extra": jsonable_extra(data, NEWS_KEYS, ""),
         "source_keys": list(data),
@@ -115,7 +113,7 @@ def news_record(data, body, name):
     record = {
         "kind": "news",
         "name": name,
-        "slug": slugify(name.rsplit(".", 1)[0])[:MAX_SLUG] or slugify(title)[:MAX_SLUG],
+        "slug": story_slug_base(name, title, identity),
         "fields": fields,
         "published": published,
         "quality": quality,
@@ -145,9 +143,7 @@ def provider_of(data):
         raise InvalidFile(
             f"provider: must be a mapping with name and domain, not {_kind(provider)}"
         )
-    domain = required_text(provider, "domain", MAX_DOMAIN, "provider.domain").strip().lower()
-    if not domain or any(ch.isspace() for ch in domain) or "/" in domain:
-        raise InvalidFile(f"provider.domain: {provider['domain']!r} is not a domain name")
+    domain = required_domain(provider, "provider.domain")
     name = optional_text(provider, "name", MAX_PROVIDER_NAME, "provider.name") or domain
     images = provider.get("images")
     if images is not None and not (
@@ -250,8 +246,6 @@ def related_of(related):
 
 def topic_record(data, name):
     topic_name = required_text(data, "name", MAX_NAME).strip()
-    slug = data.get("_id")
-    slug = slugify(slug) if isinstance(slug, str) and slugify(slug) else slugify(topic_name)
     parent = data.get("parent")
     if parent is not None and (not isinstance(parent, str) or not parent.strip()):
         raise InvalidFile(f"parent: {parent!r} is not a topic name")
@@ -260,7 +254,7 @@ def topic_record(data, name):
         "name": name,
         "topic": {
             "name": topic_name,
-            "slug": slug[:MAX_SLUG],
+            "slug": topic_slug_base(topic_name, data.get("_id")),
             "parent": parent.strip() if parent else None,
             "description": optional_text(data, "description") or "",
             "keywords": string_list(data, "keywords"),
@@ -271,7 +265,7 @@ def topic_record(data, name):
 
 
 def organization_record(data, name):
-    domain = required_text(data, "domain", MAX_DOMAIN).strip().lower()
+    domain = required_domain(data, "domain")
     images = data.get("images")
     if images is not None and not (
         isinstance(images, list) and all(isinstance(i, dict) for i in images)
@@ -298,6 +292,22 @@ def required_text(data, key, max_length=None, label=None):
     value = optional_text(data, key, max_length, label)
     if value is None or not value.strip():
         raise InvalidFile(f"{label or key}: missing")
+    return value
+
+
+def required_domain(data, label):
+    """The outlet's domain, normalised and checked as the admin and the model check it."""
+    key = label.rsplit(".", 1)[-1]
+    domain = validators.normalise_domain(required_text(data, key, MAX_DOMAIN, label))
+    return checked(domain, validators.validate_domain, label)
+
+
+def checked(value, validator, label):
+    """``value`` if the field's shared validator (``articles.validators``) accepts it."""
+    try:
+        validator(value)
+    except ValidationError as error:
+        raise InvalidFile(f"{label}: {validators.messages_of(error)}") from None
     return value
 
 

@@ -1,0 +1,107 @@
+"""Admin lists answer a query string they cannot use with a 400 and a plain reason.
+
+Django's changelist turns filter values it cannot use into a redirect to
+``?e=1`` and a "Database error" page that names nothing, and some values
+(a year past 9998, ids past 2**63, a search of a hundred words) escape its
+checks and end in a 500. Here every such value is checked up front, and
+whatever the list cannot use is answered with a 400 page that says which part
+of the address is wrong, with a link back to the unfiltered list.
+"""
+
+import datetime as dt
+
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+
+MAX_ID = 2**63 - 1
+"""The largest primary key any of our databases stores."""
+MAX_SEARCH_WORDS = 32
+"""Longer searches are refused: every word is one more condition on every row."""
+
+
+class BadListQuery(Exception):
+    """The list's query string holds a value the list cannot use; the message says which."""
+
+
+def reason(error):
+    """A readable reason from what Django's changelist raised."""
+    cause = error.__cause__ or (error.args[0] if error.args else None)
+    if isinstance(cause, ValidationError):
+        return "; ".join(cause.messages)
+    if isinstance(cause, BaseException):
+        return str(cause)
+    return str(error) or "a filter in this address cannot be used"
+
+
+def id_value(parameter, value):
+    """``value`` as a primary key, or ``IncorrectLookupParameters`` naming the parameter."""
+    if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+        return int(value)
+    raise IncorrectLookupParameters(f"{parameter}: {value[:40]!r} is not an id")
+
+
+def check_search(term):
+    """Refuse a search too long to run as one query."""
+    count = len(term.split())
+    if count > MAX_SEARCH_WORDS:
+        raise IncorrectLookupParameters(
+            f"search: {count} words; search for at most {MAX_SEARCH_WORDS} words at a time"
+        )
+
+
+def check_date_drilldown(params, field):
+    """Refuse a ``date_hierarchy`` year, month or day that makes no date range.
+
+    Django computes the range itself, but a year of 9999 (whose end is in year
+    10000) or one past C's integers raises out of its check.
+    """
+    parts = [params.get(f"{field}__{part}") for part in ("year", "month", "day")]
+    if parts[0] is None:
+        return
+    given = [part for part in parts if part is not None]
+    try:
+        numbers = [int(part) if part.isascii() and part.isdigit() else None for part in given]
+        if None in numbers:
+            raise ValueError("not a number")
+        start = dt.datetime(*numbers, *[1] * (3 - len(numbers)))
+        # The end of the range must be a date too (Django adds a day, a month or a year).
+        if len(numbers) == 3:
+            start + dt.timedelta(days=1)
+        elif len(numbers) == 2:
+            start + dt.timedelta(days=32)
+        else:
+            start.replace(year=start.year + 1)
+    except (ValueError, OverflowError):
+        shown = "-".join(part[:12] for part in given)
+        raise IncorrectLookupParameters(
+            f"{field}: {shown!r} is not a date this list can show (years 1 to 9998)"
+        ) from None
+
+
+def _sentence(text):
+    return text.rstrip(". ")
+
+
+class PlainListErrors:
+    """For a ModelAdmin: a query string the list cannot use is a 400 with its reason."""
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except IncorrectLookupParameters as error:
+            raise BadListQuery(_sentence(reason(error))) from error
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except BadListQuery as error:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "This list cannot be shown",
+                "opts": self.opts,
+                "reason": str(error),
+            }
+            return TemplateResponse(
+                request, "admin/bad_list_query.html", context, status=400
+            )
