@@ -64,7 +64,7 @@ def check_date_drilldown(params, field):
         numbers = [int(part) if part.isascii() and part.isdigit() else None for part in given]
         if None in numbers:
             raise ValueError("not a number")
-        start = dt.datetime(*numbers, *[1] * (3 - len(numbers)))
+        start = dt.date(*numbers, *[1] * (3 - len(numbers)))
         # The end of the range must be a date too (Django adds a day, a month or a year).
         if len(numbers) == 3:
             start + dt.timedelta(days=1)
@@ -102,6 +102,4 @@ class PlainListErrors:
                 "opts": self.opts,
                 "reason": str(error),
             }
-            return TemplateResponse(
-                request, "admin/bad_list_query.html", context, status=400
-            )
+            return TemplateResponse(request, "admin/bad_list_query.html", context, status=400)

@@ -3,23 +3,11 @@
 import articles.validators
 from django.db import migrations, models
 
-from articles.slugs import free_slug, story_slug_base, topic_slug_base
+from articles.slugs import fill_empty_slugs
 
 
-def fill_empty_slugs(apps, schema_editor):
-    """Give every story and topic stored without an address one (older imports left
-    them empty for titles and names without ASCII letters, and every page linking
-    them failed)."""
-    Article = apps.get_model("articles", "Article")
-    Topic = apps.get_model("articles", "Topic")
-    for topic in Topic.objects.filter(slug="").only("pk", "name"):
-        topic.slug = free_slug(Topic, topic_slug_base(topic.name), exclude_pk=topic.pk)
-        topic.save(update_fields=["slug"])
-    stories = Article.objects.filter(slug="").only("pk", "source_file", "title", "web_url")
-    for story in stories:
-        base = story_slug_base(story.source_file, story.title, story.web_url)
-        story.slug = free_slug(Article, base, exclude_pk=story.pk)
-        story.save(update_fields=["slug"])
+def fill_addresses(apps, schema_editor):
+    fill_empty_slugs(apps.get_model("articles", "Article"), apps.get_model("articles", "Topic"))
 
 
 class Migration(migrations.Migration):
@@ -68,5 +56,5 @@ class Migration(migrations.Migration):
                 unique=True,
             ),
         ),
-        migrations.RunPython(fill_empty_slugs, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(fill_addresses, migrations.RunPython.noop, elidable=True),
     ]
