@@ -8,6 +8,7 @@ from them: an editor can store nothing a file could not.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.deconstruct import deconstructible
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
@@ -17,9 +18,9 @@ MAX_DOMAIN = 253
 MAX_DOMAIN_LABEL = 63
 
 
-@deconstructible(path="articles.validators.ScoreRange")
-class ScoreRange:
-    """A whole-number score's allowed range, as a validator and as a form field."""
+@deconstructible(path="articles.validators.IntRange")
+class IntRange:
+    """A whole number's allowed range, as a validator and as a form field."""
 
     def __init__(self, low, high):
         self.low, self.high = low, high
@@ -28,10 +29,11 @@ class ScoreRange:
         if value is None:
             return
         if value < self.low:
-            if self.low == 0:
-                message = "%(value)s is negative; scores start at 0"
-            else:
-                message = "%(value)s is out of range (%(low)s to %(high)s)"
+            message = (
+                "%(value)s is negative"
+                if self.low == 0
+                else "%(value)s is out of range (at least %(low)s)"
+            )
             raise ValidationError(message, code="out_of_range", params=self._params(value))
         if value > self.high:
             raise ValidationError(
@@ -44,22 +46,30 @@ class ScoreRange:
         return {"value": value, "low": self.low, "high": self.high}
 
     def form_field(self, **kwargs):
-        """An integer form field that refuses what this range refuses, with the same words."""
+        """An integer form field that refuses what this range refuses, in the same words."""
         field = forms.IntegerField(validators=[self], **kwargs)
         field.widget.attrs.update(min=self.low, max=self.high)
         return field
 
     def __eq__(self, other):
-        return isinstance(other, ScoreRange) and (self.low, self.high) == (other.low, other.high)
+        return isinstance(other, IntRange) and (self.low, self.high) == (other.low, other.high)
 
     def __hash__(self):
         return hash((self.low, self.high))
 
 
-QUALITY = ScoreRange(0, INT_MAX)
-"""An editorial score: 0 and up, within an integer column."""
-HEAT = ScoreRange(INT_MIN, INT_MAX)
-"""A popularity score from the source: any integer a column holds."""
+INTEGER = IntRange(INT_MIN, INT_MAX)
+"""Any number an integer column holds (SQLite would take more; PostgreSQL would not)."""
+QUALITY = IntRange(0, INT_MAX)
+"""An editorial score: 0 and up."""
+HEAT = INTEGER
+"""A popularity score from the source."""
+SIZE = IntRange(0, INT_MAX)
+"""An image's width or height in pixels."""
+
+MAX_PROVIDER_NAME = 500
+"""Outlet names are indexed: PostgreSQL's btree refuses entries over ~2,700 bytes."""
+provider_name = MaxLengthValidator(MAX_PROVIDER_NAME)
 
 
 def normalise_domain(value):

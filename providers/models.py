@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from articles.validators import normalise_domain, validate_domain
+from articles import validators
 
 
 class Provider(models.Model):
@@ -11,10 +11,12 @@ class Provider(models.Model):
     domain = models.CharField(
         max_length=253,
         unique=True,
-        validators=[validate_domain],
+        validators=[validators.validate_domain],
         help_text="The outlet's domain, lower-case (e.g. bbc.com). Used in its public page URL.",
     )
-    name = models.TextField(help_text="Shown on every story from this outlet.")
+    name = models.TextField(
+        validators=[validators.provider_name], help_text="Shown on every story from this outlet."
+    )
     description = models.TextField(blank=True)
     source_images = models.JSONField(
         default=list,
@@ -58,7 +60,7 @@ class Provider(models.Model):
         return self.name or self.domain
 
     def save(self, *args, **kwargs):
-        self.domain = normalise_domain(self.domain)
+        self.domain = validators.normalise_domain(self.domain)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -62,8 +62,7 @@ ORGANIZATION_KEYS = {"taxonomy", "name", "domain", "description", "images"}
 MAX_SHORT_TEXT = 100
 MAX_NAME = 200
 MAX_DOMAIN = validators.MAX_DOMAIN
-MAX_PROVIDER_NAME = 500
-"""Outlet names are indexed: PostgreSQL's btree refuses entries over ~2,700 bytes."""
+MAX_PROVIDER_NAME = validators.MAX_PROVIDER_NAME
 
 
 def classify(data):
@@ -182,11 +181,12 @@ def images_of(images, where):
         label = f"{where}[{index}]"
         if not isinstance(image, dict):
             raise InvalidFile(f"{label}: must be a mapping with a url, not {_kind(image)}")
-        width = optional_int(image, "width", f"{label}.width")
-        height = optional_int(image, "height", f"{label}.height")
-        for key, value in (("width", width), ("height", height)):
-            if value is not None and value < 0:
-                raise InvalidFile(f"{label}.{key}: {value} is negative")
+        width = checked(
+            optional_int(image, "width", f"{label}.width"), validators.SIZE, f"{label}.width"
+        )
+        height = checked(
+            optional_int(image, "height", f"{label}.height"), validators.SIZE, f"{label}.height"
+        )
         is_cached = image.get("isCached")
         if is_cached is not None and not isinstance(is_cached, bool):
             raise InvalidFile(f"{label}.isCached: {is_cached!r} is not true or false")

@@ -142,7 +142,7 @@ class TestImportedAddresses:
         assert Topic.objects.get().slug == "khbr-llm"
 
 
-def public_urls():
+def public_urls(domain="nikkei.example"):
     story = Article.objects.get(web_url="https://news.example/dashes")
     topic = Topic.objects.get(name="—")
     return [
@@ -157,7 +157,7 @@ def public_urls():
         f"/api/news/{topic.slug}/",
         story.get_absolute_url(),
         topic.get_absolute_url(),
-        Provider.objects.get(domain="nikkei.example").get_absolute_url(),
+        Provider.objects.get(domain=domain).get_absolute_url(),
         Provider.objects.get(domain="例え.jp").get_absolute_url(),
     ]
 
@@ -181,6 +181,13 @@ class TestPagesRender:
         assert Article.objects.get(web_url="https://news.example/ja").slug == "niyusu"
         assert Topic.objects.get(name="日本").slug == "riben"
         for url in public_urls():
+            assert client.get(url).status_code == 200, url
+
+    def test_a_domain_stored_before_domains_were_checked(self, client, imported):
+        """An outlet whose stored domain has a slash (no check refused it then) keeps an
+        address; the pages linking it render."""
+        Provider.objects.filter(domain="nikkei.example").update(domain="nikkei.example/ja")
+        for url in public_urls(domain="nikkei.example/ja"):
             assert client.get(url).status_code == 200, url
 
     def test_the_provider_page_of_an_internationalised_domain(self, client, imported):

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles import publishing
-from articles.models import Article
+from articles.models import Article, ArticleImage
+from articles.validators import MAX_PROVIDER_NAME
 from providers.models import Provider
 
 from .admin_helpers import CHANGELIST, form_data, row_index
@@ -75,6 +76,18 @@ class TestOutletDomain:
         assert code == 0, err
         Provider.objects.get(domain=domain).full_clean()
 
+    def test_outlet_names_have_the_importers_limit(self, tmp_path, editor_client):
+        name = "N" * (MAX_PROVIDER_NAME + 1)
+        code, out, err = import_with(tmp_path, "name: Example News", f"name: {name}")
+        assert "provider.name: longer than 500 characters" in err
+        provider = ProviderFactory(domain="news.example", name="News")
+        url = reverse("admin:providers_provider_change", args=[provider.pk])
+        data = {"name": name, "domain": "news.example", "source_images": "[]"}
+        response = editor_client.post(url, data)
+        assert "at most 500 characters" in str(response.context["adminform"].form.errors["name"])
+        data["name"] = "N" * MAX_PROVIDER_NAME
+        assert editor_client.post(url, data).status_code == 302
+
     @pytest.mark.parametrize("domain", BAD_DOMAINS)
     def test_model_refuses_it(self, domain):
         with pytest.raises(ValidationError, match=DOMAIN_REASON):
@@ -141,6 +154,22 @@ class TestScores:
         with pytest.raises(ValidationError) as raised:
             article.full_clean()
         assert list(raised.value.message_dict) == [field]
+
+    def test_image_sizes_have_one_range(self, tmp_path):
+        text = news_text().replace(
+            "topics:", "images:\n  - url: https://img.example/a.jpg\n    width: 2147483648\ntopics:"
+        )
+        write(tmp_path, "story.md", text)
+        code, out, err = run_import(tmp_path)
+        assert "images[0].width: 2147483648 is out of range" in err
+        image = ArticleImage(article=ArticleFactory(), url="https://img.example/a.jpg")
+        for value, refused in ((2**31, True), (-1, True), (2**31 - 1, False)):
+            image.width = value
+            if refused:
+                with pytest.raises(ValidationError, match="width"):
+                    image.full_clean()
+            else:
+                image.full_clean()
 
     def test_story_change_form_refuses_it(self, admin_client):
         article = ArticleFactory(quality=10, heat=5)
