@@ -41,12 +41,17 @@ def id_value(parameter, value):
     raise IncorrectLookupParameters(f"{parameter}: {value[:40]!r} is not an id")
 
 
+def search_too_long(term):
+    """Whether a search has more words than one query should hold."""
+    return len(term.split()) > MAX_SEARCH_WORDS
+
+
 def check_search(term):
-    """Refuse a search too long to run as one query."""
-    count = len(term.split())
-    if count > MAX_SEARCH_WORDS:
+    """Refuse a search too long to run as one query, saying so."""
+    if search_too_long(term):
         raise IncorrectLookupParameters(
-            f"search: {count} words; search for at most {MAX_SEARCH_WORDS} words at a time"
+            f"search: {len(term.split())} words; "
+            f"search for at most {MAX_SEARCH_WORDS} words at a time"
         )
 
 

@@ -8,7 +8,7 @@ from ..search import search_articles
 from . import actions
 from .filters import HeatBandFilter, QualityBandFilter, TopicFilter, TypeFilter
 from .listedit import SafeListEditMixin
-from .listquery import PlainListErrors, check_date_drilldown, check_search
+from .listquery import PlainListErrors, check_date_drilldown, check_search, search_too_long
 
 # Import bookkeeping: what the last import read. Shown, never edited, so the
 # importer can keep telling editors' changes from the files' own.
@@ -31,6 +31,7 @@ class ArticleChangeList(ChangeList):
 
     def get_filters(self, request):
         check_date_drilldown(self.params, self.date_hierarchy)
+        check_search(self.query)
         return super().get_filters(request)
 
     def get_queryset(self, request, exclude_parameters=None):
@@ -125,7 +126,10 @@ class ArticleAdmin(PlainListErrors, SafeListEditMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         # The one search behind the site, the API and this list; it never
         # duplicates rows (topics are matched through EXISTS).
-        check_search(search_term)
+        # The list refuses a search too long with its reason (ArticleChangeList);
+        # other callers (the related-story picker) simply find nothing.
+        if search_too_long(search_term):
+            return queryset.none(), False
         return search_articles(queryset, search_term), False
 
     @admin.display(description="title", ordering="title")

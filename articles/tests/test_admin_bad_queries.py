@@ -99,3 +99,16 @@ def test_bad_filter_on_an_action_post_is_a_400(editor_client, stories):
 def test_other_lists_never_fail(editor_client, stories, admin_list, params):
     response = editor_client.get(reverse(admin_list), params)
     assert response.status_code in (200, 400)
+
+
+def test_story_autocomplete_with_a_long_term(editor_client, stories):
+    """The related-story picker searches stories too: a long term finds nothing, never fails."""
+    params = {
+        "app_label": "articles",
+        "model_name": "relatedlink",
+        "field_name": "target",
+        "term": LONG_SEARCH,
+    }
+    response = editor_client.get(reverse("admin:autocomplete"), params)
+    assert response.status_code == 200
+    assert response.json()["results"] == []

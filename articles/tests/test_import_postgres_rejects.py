@@ -164,6 +164,10 @@ class TestRejectedBeforeTheDatabase:
         assert not Topic.objects.exists() and not Provider.objects.exists()
 
 
+LONGEST_DOMAIN = ".".join(["d" * 63] * 3 + ["d" * 57, "com"])
+"""253 characters, no label longer than DNS allows (63)."""
+
+
 class TestLongestAcceptedValues:
     """The limits are the columns' own: values at the limit go in on both backends."""
 
@@ -175,7 +179,7 @@ class TestLongestAcceptedValues:
                 type=f"type: {'t' * 100}",
                 category=f"category: {'c' * 100}",
                 topics=f"topics:\n  - {'n' * 200}",
-                provider=f"provider:\n  name: {'é' * 500}\n  domain: {'d' * 249}.com",
+                provider=f"provider:\n  name: {'é' * 500}\n  domain: {LONGEST_DOMAIN}",
                 heat="heat: 2147483647\nquality: 0",
                 publishedDateTime="publishedDateTime: 9999-12-31T23:59:59Z",
             ),
@@ -189,6 +193,7 @@ class TestLongestAcceptedValues:
             9999,
         )
         assert len(article.provider.name) == 500
+        assert article.provider.domain == LONGEST_DOMAIN
 
     def test_two_longest_topics_with_the_same_slug(self, tmp_path):
         """A second topic whose 200-character name slugifies alike gets a numbered slug
