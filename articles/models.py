@@ -2,9 +2,10 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
+from images.files import content_hash, original_name
+
 from . import validators
 from .identity import url_hash
-from .images.files import content_hash, original_name
 from .slugs import free_slug, story_slug_base, topic_slug_base
 
 SLUG_HELP = "Its address. Leave empty to make one from the {}."

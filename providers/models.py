@@ -4,6 +4,8 @@ from django.urls import reverse
 
 from articles import validators
 
+from .logos import remote_images
+
 
 class Provider(models.Model):
     """A news outlet. ``domain`` is the natural key: stored lower-case, unique."""
@@ -66,23 +68,6 @@ class Provider(models.Model):
     def get_absolute_url(self):
         return reverse("providers:detail", kwargs={"domain": self.domain})
 
-    @property
-    def logo_url(self):
-        """The best logo to show: uploaded, else our copy of the source's, else the remote one."""
-        if self.logo:
-            return self.logo.url
-        if self.cached_logo:
-            return self.cached_logo.url
-        for image in self.remote_logo_images():
-            return image["url"]
-        return ""
-
     def remote_logo_images(self):
         """The source's logo images that have an absolute http(s) URL, in source order."""
-        return [
-            image
-            for image in self.source_images or []
-            if isinstance(image, dict)
-            and isinstance(image.get("url"), str)
-            and image["url"].lower().startswith(("https://", "http://"))
-        ]
+        return remote_images(self.source_images)

@@ -8,13 +8,13 @@ import datetime as dt
 import hashlib
 import math
 import pickle
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 
 from articles import validators
 from articles.identity import url_hash
 from articles.slugs import story_slug_base, topic_slug_base
+from newsroom.http_urls import http_url
 
 from .reading import InvalidFile
 from .reading import describe_kind as _kind
@@ -327,8 +327,7 @@ def optional_url(data, key):
     value = optional_text(data, key)
     if value is None or not value.strip():
         return value
-    parts = urlsplit(value.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if not http_url(value):
         raise InvalidFile(f"{key}: {value[:80]!r} is not an http(s) URL")
     return value
 
