@@ -58,30 +58,35 @@ def check_search(term):
 def check_date_drilldown(params, field):
     """Refuse a ``date_hierarchy`` year, month or day that makes no date range.
 
-    Django computes the range itself, but a year of 9999 (whose end is in year
-    10000) or one past C's integers raises out of its check.
+    Django computes the range itself, but a year of 9999 (whose range ends in
+    year 10000) or one past C's integers raises out of its check.
     """
-    parts = [params.get(f"{field}__{part}") for part in ("year", "month", "day")]
-    if parts[0] is None:
+    year, month, day = (params.get(f"{field}__{part}") for part in ("year", "month", "day"))
+    if year is None:
         return
-    given = [part for part in parts if part is not None]
     try:
-        numbers = [int(part) if part.isascii() and part.isdigit() else None for part in given]
-        if None in numbers:
-            raise ValueError("not a number")
-        start = dt.date(*numbers, *[1] * (3 - len(numbers)))
-        # The end of the range must be a date too (Django adds a day, a month or a year).
-        if len(numbers) == 3:
-            start + dt.timedelta(days=1)
-        elif len(numbers) == 2:
-            start + dt.timedelta(days=32)
-        else:
-            start.replace(year=start.year + 1)
+        _drilldown_range(year, month, day)
     except (ValueError, OverflowError):
-        shown = "-".join(part[:12] for part in given)
+        shown = "-".join(part[:12] for part in (year, month, day) if part is not None)
         raise IncorrectLookupParameters(
             f"{field}: {shown!r} is not a date this list can show (years 1 to 9998)"
         ) from None
+
+
+def _drilldown_range(year, month, day):
+    """The dates Django's changelist filters between, computed as it does."""
+    start = dt.date(_number(year), _number(month or "1"), _number(day or "1"))
+    if day:
+        return start, start + dt.timedelta(days=1)
+    if month:
+        return start, (start + dt.timedelta(days=32)).replace(day=1)
+    return start, start.replace(year=start.year + 1)
+
+
+def _number(text):
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f"{text[:12]!r} is not a number")
+    return int(text)
 
 
 def _sentence(text):

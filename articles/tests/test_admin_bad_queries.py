@@ -40,6 +40,10 @@ def reason_of(response):
             {"published_at__year": "2024", "published_at__month": "2", "published_at__day": "30"},
             "published_at: '2024-2-30' is not a date",
         ),
+        (
+            {"published_at__year": "2024", "published_at__day": "40"},
+            "published_at: '2024-40' is not a date",
+        ),
         ({"q": LONG_SEARCH}, "search: 120 words; search for at most 32 words"),
         ({"provider__id__exact": "abc"}, "expected a number but got 'abc'"),
         ({"published__exact": "maybe"}, "“maybe” value must be either True or False"),
@@ -75,6 +79,8 @@ def test_good_filters_still_work(editor_client, stories):
     year = str(other.published_at.year)
     response = editor_client.get(CHANGELIST, {"published_at__year": year, "q": "Story"})
     assert response.status_code == 200
+    november = {"published_at__year": "9999", "published_at__month": "11"}
+    assert editor_client.get(CHANGELIST, november).status_code == 200
     response = editor_client.get(CHANGELIST, {"published_at__year": "9998"})
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == []
