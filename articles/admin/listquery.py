@@ -14,10 +14,10 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
+from ..search import validate_search
+
 MAX_ID = 2**63 - 1
 """The largest primary key any of our databases stores."""
-MAX_SEARCH_WORDS = 32
-"""Longer searches are refused: every word is one more condition on every row."""
 
 
 class BadListQuery(Exception):
@@ -42,17 +42,20 @@ def id_value(parameter, value):
 
 
 def search_too_long(term):
-    """Whether a search has more words than one query should hold."""
-    return len(term.split()) > MAX_SEARCH_WORDS
+    """Whether the site's search rule (``articles.search``) refuses ``term``."""
+    try:
+        validate_search(term)
+    except ValidationError:
+        return True
+    return False
 
 
 def check_search(term):
-    """Refuse a search too long to run as one query, saying so."""
-    if search_too_long(term):
-        raise IncorrectLookupParameters(
-            f"search: {len(term.split())} words; "
-            f"search for at most {MAX_SEARCH_WORDS} words at a time"
-        )
+    """Refuse a search the site's search rule refuses, saying why."""
+    try:
+        validate_search(term)
+    except ValidationError as error:
+        raise IncorrectLookupParameters(f"search: {'; '.join(error.messages)}") from None
 
 
 def check_date_drilldown(params, field):
