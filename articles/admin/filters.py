@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 
-from .listquery import id_value
+from .listquery import id_value, text_value
 
 
 class BandFilter(admin.SimpleListFilter):
@@ -75,7 +75,7 @@ class TypeFilter(admin.SimpleListFilter):
         return [(value, value) for value in types]
 
     def queryset(self, request, queryset):
-        return queryset.filter(type=self.value()) if self.value() else queryset
+        return queryset.filter(type=text_value("type", self.value())) if self.value() else queryset
 
     @staticmethod
     def _types():

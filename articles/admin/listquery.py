@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.template.response import TemplateResponse
 
 from ..search import validate_search
@@ -39,6 +40,16 @@ def id_value(parameter, value):
     if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
         return int(value)
     raise IncorrectLookupParameters(f"{parameter}: {value[:40]!r} is not an id")
+
+
+def text_value(parameter, value):
+    """``value`` as filter text, or ``IncorrectLookupParameters`` if the database
+    cannot take it (PostgreSQL refuses NUL characters)."""
+    try:
+        ProhibitNullCharactersValidator()(value)
+    except ValidationError:
+        raise IncorrectLookupParameters(f"{parameter}: text may not hold NUL characters") from None
+    return value
 
 
 def search_too_long(term):

@@ -47,6 +47,7 @@ def reason_of(response):
             "published_at: '2024-40' is not a date",
         ),
         ({"q": LONG_SEARCH}, "search: Use at most 32 words in a search"),
+        ({"type": "article\x00"}, "type: text may not hold NUL characters"),
         ({"provider__id__exact": "abc"}, "expected a number but got 'abc'"),
         ({"published__exact": "maybe"}, "“maybe” value must be either True or False"),
     ],
@@ -66,6 +67,7 @@ def test_story_list_names_what_it_cannot_use(editor_client, stories, params, rea
         {"p": "99999999999999999999"},
         {"o": "99999999999999999999"},
         {"q": " ".join(["word"] * MAX_WORDS)},
+        {"q": "word\x00"},
     ],
 )
 def test_story_list_shrugs_off_values_it_ignores(editor_client, stories, params):
@@ -102,6 +104,8 @@ def test_bad_filter_on_an_action_post_is_a_400(editor_client, stories):
         ("admin:articles_topic_changelist", {"q": LONG_SEARCH}),
         ("admin:providers_provider_changelist", {"o": "abc"}),
         ("admin:providers_provider_changelist", {"q": LONG_SEARCH}),
+        ("admin:articles_topic_changelist", {"q": "word\x00"}),
+        ("admin:providers_provider_changelist", {"q": "word\x00"}),
     ],
 )
 def test_other_lists_never_fail(editor_client, stories, admin_list, params):
