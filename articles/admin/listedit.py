@@ -30,7 +30,7 @@ class ArticleListForm(forms.ModelForm):
     quality = validators.QUALITY.form_field(
         required=False,
         label="Quality",
-        widget=forms.NumberInput(attrs={"class": "vIntegerField", "style": "width: 4em"}),
+        widget=forms.NumberInput(attrs={"class": "vIntegerField"}),  # admin CSS sizes it
     )
 
     def __init__(self, *args, **kwargs):
