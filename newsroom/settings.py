@@ -50,8 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_filters",
+    "django_tasks_db",
     "providers",
     "articles",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +112,13 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+
+# Long jobs run as Django tasks stored in the database; `manage.py db_worker` runs
+# them (docs/jobs.md, also for a Redis/RQ backend instead).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOBS_UPLOAD_MAX_BYTES = int(os.environ.get("JOBS_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+JOBS_UPLOAD_MAX_FILES = int(os.environ.get("JOBS_UPLOAD_MAX_FILES", 5000))
+JOBS_STALE_SECONDS = float(os.environ.get("JOBS_STALE_SECONDS", 300))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
