@@ -64,7 +64,7 @@ class TestCheckUpload:
             ("news/../../evil.md", "paths with '..' are not accepted"),
             ("/etc/evil.md", "absolute paths are not accepted"),
             ("C:/evil.md", "absolute paths are not accepted"),
-            ("news\\evil.md", "backslashes are not accepted"),
+            ("news\\evil.md", "backslashes are not accepted in paths"),
         ],
     )
     def test_paths_leaving_the_folder_are_refused_naming_the_entry(self, entry, message):
