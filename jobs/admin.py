@@ -27,7 +27,15 @@ STATUS_IDS_MAX = 100
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind_label", "created_by", "created_at", "state", "progress", "result"]
+    list_display = [
+        "id",
+        "kind_label",
+        "created_by",
+        "created_at",
+        "state_badge",
+        "progress",
+        "result",
+    ]
     list_display_links = ["id", "kind_label"]
     list_filter = ["state", "kind"]
     list_select_related = ["created_by"]
@@ -35,7 +43,7 @@ class JobAdmin(admin.ModelAdmin):
     show_full_result_count = False
     fields = readonly_fields = [
         "kind_label",
-        "state",
+        "state_badge",
         "created_by",
         "created_at",
         "started_at",
@@ -155,10 +163,12 @@ class JobAdmin(admin.ModelAdmin):
         """``?id=1&id=2``: those jobs' state, progress and result, for ``jobs.js``."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        ids = [int(value) for value in request.GET.getlist("id")[:STATUS_IDS_MAX] if value.isdigit()]
+        ids = [
+            int(value) for value in request.GET.getlist("id")[:STATUS_IDS_MAX] if value.isdigit()
+        ]
         fail_stale_jobs()
         jobs = self.get_queryset(request).filter(pk__in=ids)
-        response = JsonResponse({"jobs": [display.status(job, job.summary) for job in jobs]})
+        response = JsonResponse({"jobs": [display.status(job, job.summary or "") for job in jobs]})
         response["Cache-Control"] = "no-store"
         return response
 
@@ -183,7 +193,7 @@ class JobAdmin(admin.ModelAdmin):
         return registry.label(job.kind)
 
     @admin.display(description="state", ordering="state")
-    def state(self, job):
+    def state_badge(self, job):
         return display.state_html(job, self._status_url())
 
     @admin.display(description="progress")
@@ -192,7 +202,7 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.display(description="result")
     def result(self, job):
-        summary = getattr(job, "summary", None)
+        summary = job.summary or ""  # annotated by get_queryset: the report stays unread
         return display.field_html(job, "result", display.result_text(job, summary))
 
     @admin.display(description="options")

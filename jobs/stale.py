@@ -28,7 +28,9 @@ def fail_stale_jobs(now=None):
     now = now or timezone.now()
     silent_since = now - dt.timedelta(seconds=stale_seconds())
     marked = 0
-    running = Job.objects.filter(state=Job.State.RUNNING).only("pk", "worker", "heartbeat_at", "task_id")
+    running = Job.objects.filter(state=Job.State.RUNNING).only(
+        "pk", "worker", "heartbeat_at", "task_id"
+    )
     for job in running:
         alive = local_process_alive(job.worker)
         if alive is False:

@@ -133,7 +133,9 @@ class TestCheckUpload:
 class TestUnpack:
     def test_files_land_in_their_folders(self, tmp_path):
         data = zip_bytes({"news/a.md": news(1), "topics/ai.yaml": "name: AI\n"})
-        unpack([("batch.zip", io.BytesIO(data)), ("b.md", io.BytesIO(b"---\n"))], tmp_path, Limits())
+        unpack(
+            [("batch.zip", io.BytesIO(data)), ("b.md", io.BytesIO(b"---\n"))], tmp_path, Limits()
+        )
         assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.*")) == [
             "b.md",
             "news/a.md",
@@ -141,9 +143,7 @@ class TestUnpack:
         ]
         assert (tmp_path / "news/a.md").read_text() == news(1)
 
-    def test_an_entry_holding_more_than_it_declares_is_stopped_at_the_declared_size(
-        self, tmp_path
-    ):
+    def test_an_entry_holding_more_than_it_declares_is_stopped_at_the_declared_size(self, tmp_path):
         """The zip bomb's trick: a small declared size, a huge real one."""
         data = bomb(declared_size=100, real_size=200_000)
         assert check([("bomb.zip", data)]) == 1  # the directory alone looks harmless
