@@ -1,4 +1,4 @@
-"""Editors upload seed files in the admin; a worker imports them and the jobs page shows how it went."""
+"""Editors upload seed files in the admin; a worker imports them; the jobs page shows it."""
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -218,7 +218,7 @@ class TestPermissions:
 
 class TestJobsPage:
     def test_the_list_costs_the_same_queries_for_1_and_20_jobs(self, editor_client, editor):
-        """Budget: session, user, permissions, stale check, count-free page, the rows (users joined)."""
+        """Budget: session, user, permissions, the stale check, then the rows with their users."""
 
         def queries():
             with CaptureQueriesContext(connection) as captured:

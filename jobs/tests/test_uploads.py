@@ -9,12 +9,14 @@ from jobs.uploads import Limits, UploadRejected, check_upload, unpack
 
 from .support import news, zip_bytes
 
+DEFAULTS = Limits()
 
-def check(files, limits=Limits()):
+
+def check(files, limits=DEFAULTS):
     return check_upload([(name, io.BytesIO(data)) for name, data in files], limits)
 
 
-def refusal(files, limits=Limits()):
+def refusal(files, limits=DEFAULTS):
     with pytest.raises(UploadRejected) as caught:
         check(files, limits)
     return str(caught.value)
