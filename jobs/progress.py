@@ -1,15 +1,17 @@
-"""What a running job reports: progress kept in memory, written by a heartbeat thread.
+"""What a running job reports: its progress, written as it goes and by a heartbeat thread.
 
 The work often runs inside one long transaction (a dry run, a strict import); a
 write of the job row from there would stay invisible until the end and hold the
-row's lock. So the work only sets numbers here, and a thread with its own
-database connection writes them, with the time, every few seconds.
+row's lock. So progress is written directly only outside a transaction, and a
+thread with its own database connection also writes it, with the time, every
+few seconds, whatever the work is doing.
 """
 
 import logging
 import threading
+import time
 
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connection, connections
 from django.utils import timezone
 
 from .models import Job
@@ -21,15 +23,26 @@ MAX_PROBLEMS = 2000
 
 
 class Progress:
-    def __init__(self, display_name=str):
+    def __init__(self, job_id=None, interval=1.0, display_name=str):
+        self.job_id = job_id
+        self.interval = interval
         self.done = 0
         self.total = None
         self.problems = []
         self.more_problems = 0
         self.display_name = display_name
+        self.written_at = 0.0
 
     def update(self, done, total):
         self.done, self.total = done, total
+        now = time.monotonic()
+        if (
+            self.job_id
+            and not connection.in_atomic_block
+            and now - self.written_at >= self.interval
+        ):
+            self.written_at = now
+            write(self.job_id, self)
 
     def problem(self, name, reason):
         if len(self.problems) < MAX_PROBLEMS:
@@ -65,9 +78,13 @@ class Heartbeat(threading.Thread):
 
     def beat(self):
         try:
-            Job.objects.filter(pk=self.job_id, state=Job.State.RUNNING).update(
-                heartbeat_at=timezone.now(), done=self.progress.done, total=self.progress.total
-            )
+            write(self.job_id, self.progress)
         except DatabaseError as error:
             # A busy SQLite file, a dropped connection: the next beat tries again.
             logger.info("job %s: heartbeat not written: %s", self.job_id, error)
+
+
+def write(job_id, progress):
+    Job.objects.filter(pk=job_id, state=Job.State.RUNNING).update(
+        heartbeat_at=timezone.now(), done=progress.done, total=progress.total
+    )

@@ -40,7 +40,7 @@ def run(job_id):
         logger.info("job %s is not queued (any more); nothing to do", job_id)
         return "skipped"
     job = Job.objects.get(pk=job_id)
-    progress = Progress()
+    progress = Progress(job.pk, heartbeat_seconds())
     try:
         kind = registry.get(job.kind)
         with Heartbeat(job.pk, progress, heartbeat_seconds()):

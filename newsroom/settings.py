@@ -118,6 +118,7 @@ if os.environ.get("REDIS_URL"):
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOBS_UPLOAD_MAX_BYTES = int(os.environ.get("JOBS_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
 JOBS_UPLOAD_MAX_FILES = int(os.environ.get("JOBS_UPLOAD_MAX_FILES", 5000))
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", 2))
 JOBS_STALE_SECONDS = float(os.environ.get("JOBS_STALE_SECONDS", 300))
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -42,7 +42,11 @@ def upload(name, data):
 
 
 def run_worker():
-    """Run the real ``db_worker`` until the queue is empty, in this process."""
+    """Run the real ``db_worker`` until the queue is empty, in this process.
+
+    It closes connections left in a transaction, so tests calling it need a
+    transactional database (``django_db(transaction=True)``).
+    """
     out = io.StringIO()
     call_command(
         "db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0, stdout=out
@@ -84,8 +88,9 @@ class WorkerDatabase:
             finally:
                 source.close()
 
-    def start_worker(self, *args):
-        env = {**os.environ, "DATABASE_URL": self.url, "DJANGO_DEBUG": "1"}
+    def start_worker(self, *args, env=None):
+        """``manage.py db_worker`` in its own process group (so its helpers die with it)."""
+        env = {**os.environ, "DATABASE_URL": self.url, "DJANGO_DEBUG": "1", **(env or {})}
         return subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", *args],
             cwd=ROOT,
@@ -93,4 +98,5 @@ class WorkerDatabase:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=True,
         )

@@ -28,7 +28,10 @@ def good_zip(count=3, prefix="story"):
     return zip_bytes({f"news/{prefix}-{n}.md": news(n, prefix) for n in range(count)})
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 class TestUpload:
+    """The worker runs here, for real: it commits as it goes, as in production."""
+
     def test_a_good_zip_is_queued_then_imported_by_the_worker(
         self, editor_client, editor, django_capture_on_commit_callbacks
     ):
