@@ -1,4 +1,4 @@
-"""Jobs without an upload start from a button: the image cache runs as a job, failed jobs run again."""
+"""Jobs without an upload start from a button (the image cache); failed jobs run again."""
 
 import pytest
 from django.urls import reverse

@@ -133,12 +133,11 @@ class TestStaleJobs:
     def test_a_dead_worker_on_this_machine_is_given_up_at_once(self):
         gone = subprocess.Popen(["true"])
         gone.wait()
-        job = running(f"{socket.gethostname()}:{gone.pid}", heartbeat_age=0)
+        worker = f"{socket.gethostname()}:{gone.pid}"
+        job = running(worker, heartbeat_age=0)
         assert fail_stale_jobs() == 1
         job.refresh_from_db()
-        assert job.error == (
-            f"the worker ({socket.gethostname()}:{gone.pid}) stopped while the job ran; run it again"
-        )
+        assert job.error == f"the worker ({worker}) stopped while the job ran; run it again"
 
     def test_a_live_worker_on_this_machine_is_left_running_however_quiet(self, settings):
         """A long SQLite transaction can hold its beats back; the process is what counts."""
