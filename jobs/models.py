@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .registry import label
+
 
 class Job(models.Model):
     class State(models.TextChoices):
@@ -62,7 +64,7 @@ class Job(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} #{self.pk}"
+        return f"{label(self.kind)} #{self.pk}"
 
     @property
     def is_finished(self):

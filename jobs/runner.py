@@ -56,7 +56,8 @@ def run(job_id):
         raise
     error = ""
     if outcome.failed:
-        error = f"{outcome.failed} {registry.get(job.kind).unit} failed: see the report"
+        of_total = f" of {progress.total}" if progress.total else ""
+        error = f"{outcome.failed}{of_total} {kind.unit} failed"
     return finish(job, progress, outcome=outcome, error=error)
 
 

@@ -18,3 +18,6 @@ def staff_client(client, db):
 @pytest.fixture
 def worker_database(transactional_db, tmp_path):
     return WorkerDatabase(tmp_path)
+
+
+from articles.tests.conftest import chromium  # noqa: E402, F401  (the shared browser fixture)

@@ -72,7 +72,7 @@ class TestUpload:
 
         job = Job.objects.get()
         assert job.state == "failed"
-        assert job.error == "2 files failed: see the report"
+        assert job.error == "2 of 3 files failed"
         assert [name for name, _ in job.report["problems"]] == ["news/broken.md", "news/no-url.md"]
         assert Article.objects.get().web_url == "https://example.com/story-1"
         page = editor_client.get(reverse("admin:jobs_job_change", args=[job.pk])).content.decode()

@@ -38,7 +38,7 @@ class TestImageCacheJob:
 
         job.refresh_from_db()
         assert job.state == "failed"
-        assert job.error == "1 images failed: see the report"
+        assert job.error == "1 of 2 images failed"
         assert job.report["summary"] == "2 images: 1 cached, 0 skipped, 1 failed"
         assert [url for url, _ in job.report["problems"]] == [missing.url]
         assert ArticleImage.objects.get(pk=good.pk).local_file

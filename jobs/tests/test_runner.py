@@ -50,7 +50,7 @@ class TestRun:
         assert runner.run(job.pk) == "failed"
         job.refresh_from_db()
         assert (job.done, job.total) == (2, 2)
-        assert job.error == "1 things failed: see the report"
+        assert job.error == "1 of 2 things failed"
         assert job.report["problems"] == [["a.md", "no title"]]
 
     def test_a_job_error_is_the_reason(self, kind):
