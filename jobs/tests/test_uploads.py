@@ -73,6 +73,15 @@ class TestCheckUpload:
         data = zip_bytes({"news/a.md": news(1), entry: news(2)})
         assert refusal([("batch.zip", data)]) == f"batch.zip: {entry}: {message}"
 
+    def test_encrypted_entries_are_refused(self):
+        data = bytearray(zip_bytes({"news/a.md": b"ciphertext"}))
+        # Set the "encrypted" flag bit in the local header and the central directory.
+        for offset in (6, bytes(data).rindex(b"PK\x01\x02") + 8):
+            data[offset] |= 0x1
+        assert refusal([("batch.zip", bytes(data))]) == (
+            "batch.zip: news/a.md: encrypted entries are not accepted"
+        )
+
     def test_links_are_refused(self):
         data = zip_bytes({"news/a.md": news(1), "news/b.md": "/etc/passwd"}, symlinks={"news/b.md"})
         assert refusal([("batch.zip", data)]) == "batch.zip: news/b.md: links are not accepted"

@@ -58,6 +58,19 @@ class TestWorkerProcess:
         assert Article.objects.count() == 3
         assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
+    def test_two_workers_on_two_uploads_at_once(self, worker_database):
+        """Both uploads hold the same stories: one article each, both jobs clean."""
+        jobs = [queue_import(600), queue_import(600)]
+        worker_database.push()
+
+        workers = [worker_database.start_worker("--batch") for _ in range(2)]
+        for worker in workers:
+            finish(worker)
+
+        worker_database.pull()
+        assert [Job.objects.get(pk=job.pk).state for job in jobs] == ["succeeded", "succeeded"]
+        assert Article.objects.count() == 600
+
     def test_a_worker_killed_mid_job(self, worker_database):
         job = queue_import(MANY)
         worker_database.push()
