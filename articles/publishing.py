@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from newsroom import pagecache
+
 from .models import Article
 
 
@@ -59,6 +61,8 @@ def _set(articles, user, field, value):
                 action_flag=CHANGE,
                 change_message=[{"changed": {"fields": [_label(field)]}}],
             )
+            # update() sends no signals: retire the cached pages once it commits.
+            transaction.on_commit(pagecache.pages_changed)
     return len(changed)
 
 

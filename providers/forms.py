@@ -6,7 +6,7 @@ Wire it in with ``form = ProviderLogoForm`` on the provider's ``ModelAdmin``.
 from django import forms
 from django.core.exceptions import ValidationError
 
-from articles.images.processing import ImageRejected
+from images.processing import ImageRejected
 
 from .logos import LOGO_SIZES, clean_logo, max_logo_bytes, write_logo_thumbnails
 from .models import Provider

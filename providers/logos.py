@@ -7,6 +7,9 @@ deterministic names, ``providers/logos/thumbs/<sha256>-<size>.webp`` for each of
 ``LOGO_SIZES``, so pages find them from the logo's name alone. A logo copied from
 the source by ``cache_images`` gets the same thumbnails, named by the hash of the
 downloaded file.
+
+``logo_picture()`` is the one rule for which logo a page shows, and
+``logo_to_copy()`` the one rule for which source image ``cache_images`` copies.
 """
 
 from dataclasses import dataclass
@@ -15,20 +18,17 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from articles.images.files import content_hash, digest_of, save_once
-from articles.images.processing import (
-    ImageRejected,
-    encode,
-    normalized,
-    open_image,
-    square_thumbnail,
-)
+from images.files import content_hash, digest_of, save_once
+from images.pictures import Picture, local_srcset, remote_srcset
+from images.processing import ImageRejected, encode, normalized, open_image, square_thumbnail
+from newsroom.http_urls import http_url
 
 # The source's logos are 50×50 and 400×400; 100 is the 2x of the 50px logo.
 LOGO_SIZES = (50, 100, 400)
 DEFAULT_MAX_LOGO_BYTES = 5 * 1024 * 1024
 # Pages never show a logo larger than 400px; 1024 keeps room for a 2x version.
 MAX_LOGO_SIDE = 1024
+CSS_CLASS = "provider-logo"
 
 
 @dataclass(frozen=True)
@@ -84,3 +84,51 @@ def write_logo_thumbnails(picture, digest, storage=None):
         name = logo_thumbnail_name(digest, size)
         names[size] = save_once(name, lambda size=size: square_thumbnail(picture, size), storage)
     return names
+
+
+def remote_images(images):
+    """The entries of a source's ``images`` list with an http(s) URL (stripped), in order."""
+    remote = []
+    for image in images if isinstance(images, list) else []:
+        url = http_url(image.get("url")) if isinstance(image, dict) else ""
+        if url:
+            remote.append({**image, "url": url})
+    return remote
+
+
+def logo_picture(provider, size=50, alt=None, story_images=None):
+    """The square logo of an outlet shown ``size`` px wide.
+
+    In order: the uploaded logo, our copy of the source's, the source's remote
+    images, then ``story_images`` (the outlet's images as one story file gives them).
+    """
+    if provider is None:
+        return None
+    alt = alt if alt is not None else provider.name
+    for stored in (provider.logo, provider.cached_logo):
+        if stored:
+            names = logo_thumbnail_names(stored.name)
+            if names:
+                src, srcset = local_srcset(names, size)
+                return Picture(src, size, size, srcset, alt, CSS_CLASS)
+            return Picture(stored.url, size, size, "", alt, CSS_CLASS)
+    images = provider.remote_logo_images() or remote_images(story_images)
+    if not images:
+        return None
+    src, srcset = remote_srcset(images, size)
+    return Picture(src, size, size, srcset, alt, CSS_CLASS)
+
+
+def logo_to_copy(provider):
+    """The URL of the outlet's largest remote source image (by width × height), or None."""
+    images = provider.remote_logo_images()
+    if not images:
+        return None
+    return max(images, key=_declared_area)["url"]
+
+
+def _declared_area(image):
+    width, height = image.get("width"), image.get("height")
+    if isinstance(width, int) and isinstance(height, int):
+        return width * height
+    return 0

@@ -1,6 +1,17 @@
+from django.apps import apps
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+
+from .logos import remote_images
+
+
+class ProviderQuerySet(models.QuerySet):
+    def public(self):
+        """Outlets the public may see: defined by their own file, or carrying a public story."""
+        stories = apps.get_model("articles", "Article").objects.published()
+        return self.filter(~Q(source_file="") | Exists(stories.filter(provider=OuterRef("pk"))))
 
 
 class Provider(models.Model):
@@ -42,6 +53,8 @@ class Provider(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ProviderQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["name"], name="provider_name_idx")]
@@ -61,23 +74,6 @@ class Provider(models.Model):
     def get_absolute_url(self):
         return reverse("providers:detail", kwargs={"domain": self.domain})
 
-    @property
-    def logo_url(self):
-        """The best logo to show: uploaded, else our copy of the source's, else the remote one."""
-        if self.logo:
-            return self.logo.url
-        if self.cached_logo:
-            return self.cached_logo.url
-        for image in self.remote_logo_images():
-            return image["url"]
-        return ""
-
     def remote_logo_images(self):
         """The source's logo images that have an absolute http(s) URL, in source order."""
-        return [
-            image
-            for image in self.source_images or []
-            if isinstance(image, dict)
-            and isinstance(image.get("url"), str)
-            and image["url"].lower().startswith(("https://", "http://"))
-        ]
+        return remote_images(self.source_images)

@@ -8,11 +8,11 @@ import datetime as dt
 import hashlib
 import math
 import pickle
-from urllib.parse import urlsplit
 
 from django.utils.text import slugify
 
 from articles.identity import url_hash
+from newsroom.http_urls import http_url
 
 from .reading import InvalidFile
 from .reading import describe_kind as _kind
@@ -317,8 +317,7 @@ def optional_url(data, key):
     value = optional_text(data, key)
     if value is None or not value.strip():
         return value
-    parts = urlsplit(value.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if not http_url(value):
         raise InvalidFile(f"{key}: {value[:80]!r} is not an http(s) URL")
     return value
 

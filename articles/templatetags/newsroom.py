@@ -3,9 +3,10 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from articles import links
+from articles import links, pictures
 from articles.markdown import render_markdown
 from articles.search import safe_headline
+from newsroom import http_urls
 
 register = template.Library()
 
@@ -13,7 +14,7 @@ register = template.Library()
 @register.filter
 def http_url(value):
     """The URL when it is http(s), else an empty string (so it never becomes a link)."""
-    return links.http_url(value)
+    return http_urls.http_url(value)
 
 
 @register.filter
@@ -23,18 +24,14 @@ def related_url(link):
 
 @register.filter
 def first_image(images):
-    """The first image with an http(s) URL from a list of images (models or mappings)."""
-    return links.first_http_image(images)
+    """The image that stands for a story (see ``articles.pictures.lead_image``), or None."""
+    return pictures.lead_image(images)
 
 
 @register.filter
-def provider_logo(article):
-    """The outlet's logo: its own (uploaded or from its file), else the one the story gives."""
-    logo = article.provider.logo_url
-    if logo:
-        return logo
-    image = links.first_http_image((article.provider_data or {}).get("images") or [])
-    return image["url"].strip() if image else ""
+def has_picture(image):
+    """Whether the story image shows anything (a local copy or an http(s) URL)."""
+    return pictures.has_picture(image)
 
 
 @register.filter

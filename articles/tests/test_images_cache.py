@@ -9,12 +9,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from PIL import Image
 
-from articles.images.files import content_hash, story_thumbnail_name
 from articles.models import ArticleImage
-from providers.logos import LOGO_SIZES, logo_thumbnail_name
+from articles.pictures import story_thumbnail_name
+from images.files import content_hash
+from images.tests.image_files import GOOD_JPEG, GOOD_PNG, TALL_PNG, ImageServer
+from providers.logos import LOGO_SIZES, logo_picture, logo_thumbnail_name
 
 from .factories import ArticleImageFactory, ProviderFactory
-from .image_files import GOOD_JPEG, GOOD_PNG, ImageServer
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +100,42 @@ class TestCachingStoryImages:
             assert not rows[path].local_file
         good.refresh_from_db()
         assert good.local_width == 300
+
+    def test_images_that_used_to_end_the_run_are_recorded_and_the_run_goes_on(self, server):
+        """A thumbnail too tall for WebP, a redirect to a malformed address, a trickle
+        past the wall-clock cap: each is a ``cache_error``, run after run."""
+        bad = {
+            "/tall.png": "over WebP's limit of 16383 px",
+            "/to-malformed": "invalid redirect to 'http://[::1/x'",
+            "/trickle-slowly": "timed out after 1s",
+        }
+        rows = {path: ArticleImageFactory(url=server.url(path)) for path in bad}
+        good = ArticleImageFactory(url=server.url("/good.png?after-the-bad-ones"))
+        summaries = [
+            "4 images: 1 cached, 0 skipped, 3 failed",
+            "4 images: 0 cached, 1 skipped, 3 failed",
+        ]
+        for summary in summaries:
+            code, out, err = run("--allow-private-hosts", "--timeout", "1")
+            assert (code, out.strip()) == (1, summary)
+            for path, reason in bad.items():
+                assert f"{server.url(path)}: " in err
+                rows[path].refresh_from_db()
+                assert reason in rows[path].cache_error
+                assert not rows[path].local_file
+        good.refresh_from_db()
+        assert good.local_width == 300
+        # The refused tall image left no original or thumbnail behind.
+        digest = content_hash(TALL_PNG)
+        assert not default_storage.exists(f"images/{digest[:2]}/{digest}.png")
+        assert not default_storage.exists(story_thumbnail_name(digest, 320))
+
+    def test_a_logo_that_fails_unexpectedly_is_recorded_too(self, server):
+        provider = ProviderFactory(source_images=[{"url": server.url("/to-malformed")}])
+        code, _, err = run("--allow-private-hosts")
+        assert code == 1 and "invalid redirect" in err
+        provider.refresh_from_db()
+        assert "invalid redirect" in provider.cached_logo_error
 
     def test_without_the_allow_flag_the_local_server_is_refused(self, server):
         image = ArticleImageFactory(url=server.url("/good.png"))
@@ -205,7 +242,7 @@ class TestCachingSourceLogos:
         assert provider.cached_logo.name == f"images/{digest[:2]}/{digest}.png"
         for size in LOGO_SIZES:
             assert stored_size(logo_thumbnail_name(digest, size)) == (size, size)
-        assert provider.logo_url == provider.cached_logo.url
+        assert logo_picture(provider, 400).src == "/media/" + logo_thumbnail_name(digest, 400)
 
     def test_outlets_with_an_uploaded_logo_or_no_remote_image_are_skipped(self, server):
         ProviderFactory(

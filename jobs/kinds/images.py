@@ -1,6 +1,7 @@
 """Copy remote story images and outlet logos: ``cache_images``'s engine, as a job."""
 
-from articles.images.cache import Options, cache_images
+from articles.image_cache import cache_images
+from images.copying import Options
 
 from .. import registry
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from articles.models import ArticleImage
 from articles.tests.factories import ArticleImageFactory
-from articles.tests.image_files import ImageServer
+from images.tests.image_files import ImageServer
 from jobs.models import Job
 
 from .support import run_worker

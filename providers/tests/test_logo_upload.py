@@ -7,9 +7,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from articles.images.files import content_hash
 from articles.tests.factories import ProviderFactory
-from articles.tests.image_files import (
+from images.files import content_hash
+from images.tests.image_files import (
     NOT_AN_IMAGE,
     image_bytes,
     jpeg_with_exif,

@@ -11,8 +11,9 @@ changed, so the export stays lossless.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.images.cache import Options, cache_images
+from articles.image_cache import cache_images
 from articles.management.reporting import RunReporter
+from images.copying import Options
 
 
 class Command(BaseCommand):

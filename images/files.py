@@ -12,9 +12,6 @@ from pathlib import PurePosixPath
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-# Story images are shown at these widths; the template tags pair them as 1x/2x.
-STORY_WIDTHS = (320, 640, 1280)
-
 HASH_RE = re.compile(r"([0-9a-f]{64})")
 
 
@@ -25,10 +22,6 @@ def content_hash(data):
 def original_name(digest, extension):
     """``images/ab/abcdef….jpg``: two-letter folders keep directories small."""
     return f"images/{digest[:2]}/{digest}.{extension}"
-
-
-def story_thumbnail_name(digest, width):
-    return f"images/thumbs/{digest[:2]}/{digest}-{width}.webp"
 
 
 def digest_of(name):

@@ -10,7 +10,9 @@ Rules, checked on the first request and again on every redirect hop:
   so a second DNS answer (DNS rebinding) cannot send us elsewhere;
 - at most ``max_redirects`` redirects, ``max_bytes`` of body (a larger declared
   ``Content-Length`` is refused before reading; a body that runs past the limit
-  is cut off), and ``timeout`` seconds for the whole download, all hops included.
+  is cut off), and ``timeout`` seconds of wall-clock time for the whole download,
+  all hops included: a watchdog shuts the socket when the time is up, wherever the
+  exchange is blocked, since a socket timeout restarts with every byte received.
 
 Proxies from the environment are deliberately not used: the address checks would
 then vet the proxy, not the image host.
@@ -20,9 +22,12 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
+
+from newsroom.http_urls import HTTP_SCHEMES, http_url
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -101,7 +106,10 @@ def fetch_image(
         )
         if fetched is not None:
             return fetched
-        current = urljoin(current, location)
+        try:
+            current = urljoin(current, location)
+        except ValueError as error:  # e.g. "http://[::1/x": an unclosed IPv6 bracket
+            raise FetchError(f"invalid redirect to {location[:200]!r}: {error}") from None
     raise FetchError(f"too many redirects (more than {max_redirects})")
 
 
@@ -114,14 +122,15 @@ class _Target:
 
     @classmethod
     def parse(cls, url):
+        checked = http_url(url)
+        if not checked:
+            raise FetchError(_refusal(url))
+        parts = urlsplit(checked)
         try:
-            parts = urlsplit(url)
             port = parts.port
         except ValueError as error:
             raise FetchError(f"invalid URL: {error}") from None
         scheme = parts.scheme.lower()
-        if scheme not in {"http", "https"}:
-            raise FetchError(f"refused: only http and https URLs are fetched, not {scheme or '?'}")
         if parts.username is not None or parts.password is not None:
             raise FetchError("refused: URLs with credentials are not fetched")
         if not parts.hostname:
@@ -137,30 +146,55 @@ class _Target:
         )
 
 
+def _refusal(url):
+    """Why ``http_url()`` turned ``url`` down, in words for the report."""
+    try:
+        parts = urlsplit(url.strip() if isinstance(url, str) else "")
+    except ValueError as error:
+        return f"invalid URL: {error}"
+    if parts.scheme.lower() in HTTP_SCHEMES:
+        return "invalid URL: no host"
+    return f"refused: only http and https URLs are fetched, not {parts.scheme or '?'}"
+
+
 def _request(target, addresses, url, deadline, timeout, max_bytes, ssl_context):
     """One HTTP exchange: ``(location, None)`` for a redirect, ``(None, Fetched)`` for a body."""
     remaining = _remaining(deadline, timeout)
+    watchdog = _Watchdog(deadline)
     if target.scheme == "https":
-        connection = http.client.HTTPSConnection(
+        connection = _HTTPSConnection(
             target.host,
             target.port,
             timeout=remaining,
             context=ssl_context or ssl.create_default_context(),
         )
+        connection.watchdog = watchdog
     else:
         connection = http.client.HTTPConnection(target.host, target.port, timeout=remaining)
     # Connect to the vetted addresses, never to a fresh lookup of the name; the
     # name still goes into Host, SNI and the certificate check.
-    connection._create_connection = _Connector(addresses, target.port)
+    connection._create_connection = _Connector(addresses, target.port, watchdog)
+    try:
+        with watchdog:
+            result = _exchange(connection, target, url, deadline, timeout, max_bytes)
+    except FetchError:
+        if watchdog.fired:
+            raise FetchError(f"timed out after {timeout:g}s") from None
+        raise
+    finally:
+        connection.close()
+    if watchdog.fired:  # a body cut short by the watchdog reads as a clean end
+        raise FetchError(f"timed out after {timeout:g}s")
+    return result
+
+
+def _exchange(connection, target, url, deadline, timeout, max_bytes):
     try:
         connection.request(
             "GET",
             target.path,
             headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "identity"},
         )
-        # The connected socket (TLS-wrapped for https): http.client forgets it once
-        # a closing response is read, and the body reader still needs it.
-        sock = connection.sock
         response = connection.getresponse()
         if response.status in REDIRECT_STATUSES:
             location = response.getheader("Location")
@@ -169,7 +203,7 @@ def _request(target, addresses, url, deadline, timeout, max_bytes, ssl_context):
             return location, None
         if response.status != 200:
             raise FetchError(f"HTTP {response.status} {response.reason}".rstrip())
-        data = _read_body(sock, response, deadline, timeout, max_bytes)
+        data = _read_body(response, deadline, timeout, max_bytes)
         content_type = response.getheader("Content-Type", "")
         return None, Fetched(url=url, data=data, content_type=content_type)
     except TimeoutError:
@@ -180,19 +214,18 @@ def _request(target, addresses, url, deadline, timeout, max_bytes, ssl_context):
         raise FetchError(f"bad HTTP response: {type(error).__name__}") from None
     except OSError as error:
         raise FetchError(f"connection failed: {error.strerror or error}") from None
-    finally:
-        connection.close()
+    except ValueError as error:  # http.client refuses a URL or header it cannot send
+        raise FetchError(f"invalid URL: {error}") from None
 
 
-def _read_body(sock, response, deadline, timeout, max_bytes):
+def _read_body(response, deadline, timeout, max_bytes):
     declared = response.getheader("Content-Length")
     if declared and declared.strip().isdigit() and int(declared) > max_bytes:
         raise FetchError(f"too large: {int(declared):,} bytes declared, the limit is {max_bytes:,}")
     chunks, total = [], 0
     while not response.isclosed():
-        # The socket timeout alone would let a server trickle bytes forever.
-        sock.settimeout(_remaining(deadline, timeout))
-        chunk = response.read(min(CHUNK, max_bytes + 1 - total))
+        _remaining(deadline, timeout)
+        chunk = response.read1(min(CHUNK, max_bytes + 1 - total))
         if not chunk:
             break
         total += len(chunk)
@@ -212,15 +245,81 @@ def _remaining(deadline, timeout):
 class _Connector:
     """Stands in for ``socket.create_connection``: tries the vetted addresses only."""
 
-    def __init__(self, addresses, port):
+    def __init__(self, addresses, port, watchdog):
         self.addresses = addresses
         self.port = port
+        self.watchdog = watchdog
 
     def __call__(self, _address, timeout=None, source_address=None, **_kwargs):
         error = None
         for address in self.addresses:
             try:
-                return socket.create_connection((address, self.port), timeout, source_address)
+                sock = socket.create_connection((address, self.port), timeout, source_address)
             except OSError as exc:
                 error = exc
+            else:
+                self.watchdog.watch(sock)
+                return sock
         raise error
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    """Shows the TLS socket to the watchdog before the handshake, so a stalled one is cut too."""
+
+    watchdog = None
+
+    def __init__(self, host, port, *, timeout, context):
+        super().__init__(host, port, timeout=timeout, context=context)
+        self.tls_context = context
+
+    def connect(self):
+        http.client.HTTPConnection.connect(self)
+        self.sock = self.tls_context.wrap_socket(
+            self.sock, server_hostname=self.host, do_handshake_on_connect=False
+        )
+        self.watchdog.watch(self.sock)
+        self.sock.do_handshake()
+
+
+class _Watchdog:
+    """Shuts the download's sockets down at ``deadline``: the wall-clock cap.
+
+    ``shutdown()`` wakes a thread blocked in the TLS handshake, the headers or the
+    body (``close()`` from another thread would not); connecting has its own timeout.
+    A socket already closed refuses the shutdown, harmlessly.
+    """
+
+    def __init__(self, deadline):
+        self.fired = False
+        self.sockets = []
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self.timer.daemon = True
+
+    def __enter__(self):
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.timer.cancel()
+
+    def watch(self, sock):
+        with self.lock:
+            self.sockets.append(sock)
+            if self.fired:
+                _shut(sock)
+
+    def _fire(self):
+        with self.lock:
+            self.fired = True
+            for sock in self.sockets:
+                _shut(sock)
+
+
+def _shut(sock):
+    try:
+        # socket.socket's own shutdown, not SSLSocket's: only the file descriptor
+        # is shut, the TLS object stays as the reading thread left it.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed

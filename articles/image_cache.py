@@ -9,64 +9,20 @@ thread. The source's own fields (``url``, ``width``, ``height``, ``is_cached``,
 ``source_images``) are never written.
 """
 
-import concurrent.futures
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
-from articles.models import ArticleImage
-from providers.logos import MAX_LOGO_SIDE, write_logo_thumbnails
+from images.copying import Options, StoredImage, copy_image, run_copies
+from newsroom.http_urls import http_url
+from providers.logos import MAX_LOGO_SIDE, logo_to_copy, write_logo_thumbnails
 from providers.models import Provider
 
-from .fetch import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_REDIRECTS,
-    DEFAULT_TIMEOUT,
-    FetchError,
-    fetch_image,
-    is_public_address,
-)
-from .files import STORY_WIDTHS, content_hash, original_name, save_once, story_thumbnail_name
-from .processing import (
-    FORMATS,
-    ImageRejected,
-    normalized,
-    open_image,
-    upright_size,
-    width_thumbnail,
-)
+from .models import ArticleImage
+from .pictures import STORY_WIDTHS, write_story_thumbnails
 
-HTTP_URL = Q(url__istartswith="http://") | Q(url__istartswith="https://")
 # ``url__in`` lists are kept short enough for SQLite's parameter limit.
 LOOKUP_CHUNK = 500
-
-
-@dataclass(frozen=True)
-class Options:
-    timeout: float = DEFAULT_TIMEOUT
-    max_bytes: int = DEFAULT_MAX_BYTES
-    max_redirects: int = DEFAULT_MAX_REDIRECTS
-    allow_private_hosts: bool = False
-
-    @classmethod
-    def from_settings(cls, **overrides):
-        values = {
-            "timeout": getattr(settings, "IMAGE_CACHE_TIMEOUT", DEFAULT_TIMEOUT),
-            "max_bytes": getattr(settings, "IMAGE_CACHE_MAX_BYTES", DEFAULT_MAX_BYTES),
-            "max_redirects": getattr(settings, "IMAGE_CACHE_MAX_REDIRECTS", DEFAULT_MAX_REDIRECTS),
-            "allow_private_hosts": getattr(settings, "IMAGE_CACHE_ALLOW_PRIVATE_HOSTS", False),
-        }
-        values.update({key: value for key, value in overrides.items() if value is not None})
-        return cls(**values)
-
-
-@dataclass(frozen=True)
-class StoredImage:
-    name: str
-    width: int
-    height: int
 
 
 @dataclass
@@ -134,15 +90,13 @@ def cache_images(
 def pending_story_jobs(report, skip_failed):
     """Story images to download, one job per URL; counts and links what needs no download."""
     report.skipped += ArticleImage.objects.exclude(local_file="").count()
-    report.skipped += ArticleImage.objects.filter(local_file="").exclude(HTTP_URL).count()
-    pending = ArticleImage.objects.filter(HTTP_URL, local_file="")
-    if skip_failed:
-        failed = pending.exclude(cache_error="")
-        report.skipped += failed.count()
-        pending = pending.filter(cache_error="")
+    pending = ArticleImage.objects.filter(local_file="").order_by("pk")
     by_url = {}
-    for pk, url in pending.order_by("pk").values_list("pk", "url"):
-        by_url.setdefault(url, []).append(pk)
+    for pk, url, cache_error in pending.values_list("pk", "url", "cache_error"):
+        if not http_url(url) or (skip_failed and cache_error):
+            report.skipped += 1
+        else:
+            by_url.setdefault(url, []).append(pk)
     report.cached += link_known_copies(by_url)
     return [Job(url=url, kind="story", ids=ids) for url, ids in by_url.items()]
 
@@ -172,7 +126,7 @@ def pending_logo_jobs(report, skip_failed):
     report.skipped += Provider.objects.exclude(logo="").exclude(source_images=[]).count()
     fields = ("pk", "source_images", "cached_logo", "cached_logo_url", "cached_logo_error")
     for provider in providers.only(*fields):
-        url = largest_remote_image(provider)
+        url = logo_to_copy(provider)
         if url is None or (provider.cached_logo and provider.cached_logo_url == url):
             report.skipped += 1
         elif skip_failed and provider.cached_logo_error:
@@ -182,73 +136,16 @@ def pending_logo_jobs(report, skip_failed):
     return jobs
 
 
-def largest_remote_image(provider):
-    images = provider.remote_logo_images()
-    if not images:
-        return None
-    best = max(images, key=lambda image: _area(image))
-    return best["url"]
-
-
-def _area(image):
-    width, height = image.get("width"), image.get("height")
-    if isinstance(width, int) and isinstance(height, int):
-        return width * height
-    return 0
-
-
 def run_jobs(jobs, options, concurrency):
-    """Yield ``(job, stored, error)`` as downloads finish; at most ``concurrency`` at once."""
-    jobs = iter(jobs)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        running = {}
-        for job in jobs:
-            running[pool.submit(copy_image, job.url, job.kind, options)] = job
-            if len(running) >= concurrency:
-                break
-        while running:
-            finished, _ = concurrent.futures.wait(
-                running, return_when=concurrent.futures.FIRST_COMPLETED
-            )
-            for future in finished:
-                job = running.pop(future)
-                try:
-                    yield job, future.result(), None
-                except (FetchError, ImageRejected) as error:
-                    yield job, None, str(error)
-                next_job = next(jobs, None)
-                if next_job is not None:
-                    running[pool.submit(copy_image, next_job.url, next_job.kind, options)] = (
-                        next_job
-                    )
+    """Yield ``(job, stored, error)`` as copies finish; at most ``concurrency`` at once."""
+    return run_copies(jobs, lambda job: copy_job(job, options), concurrency)
 
 
-def copy_image(url, kind, options):
-    """Download, verify and store one image with its thumbnails (no database access)."""
-    allow = (lambda _address: True) if options.allow_private_hosts else is_public_address
-    fetched = fetch_image(
-        url,
-        timeout=options.timeout,
-        max_bytes=options.max_bytes,
-        max_redirects=options.max_redirects,
-        allow_address=allow,
-    )
-    largest = MAX_LOGO_SIDE if kind == "logo" else max(STORY_WIDTHS)
-    with open_image(fetched.data) as image:
-        width, height = upright_size(image)
-        extension = FORMATS[image.format]
-        picture = normalized(image, largest)
-    digest = content_hash(fetched.data)
-    name = save_once(original_name(digest, extension), fetched.data)
-    if kind == "logo":
-        write_logo_thumbnails(picture, digest)
-    else:
-        for thumb_width in STORY_WIDTHS:
-            save_once(
-                story_thumbnail_name(digest, thumb_width),
-                lambda w=thumb_width: width_thumbnail(picture, w),
-            )
-    return StoredImage(name=name, width=width, height=height)
+def copy_job(job, options):
+    """Download and store one job's image with the thumbnails its kind needs (no queries)."""
+    if job.kind == "logo":
+        return copy_image(job.url, options, MAX_LOGO_SIDE, write_logo_thumbnails)
+    return copy_image(job.url, options, max(STORY_WIDTHS), write_story_thumbnails)
 
 
 def record_success(job, stored):

@@ -2,11 +2,12 @@
 
 import ipaddress
 import ssl
+import time
 
 import pytest
 
-from articles.images.fetch import FetchError, fetch_image, is_public_address
-from articles.images.processing import ImageRejected, inspect_image
+from images.fetch import FetchError, fetch_image, is_public_address
+from images.processing import ImageRejected, open_image
 
 from .image_files import GOOD_JPEG, GOOD_PNG, TEST_CERT, ImageServer
 
@@ -44,15 +45,14 @@ class TestFetchOutcomes:
         fetched = fetch(server.url("/good.png"))
         assert fetched.data == GOOD_PNG
         assert fetched.content_type == "image/png"
-        assert inspect_image(fetched.data).format == "PNG"
+        with open_image(fetched.data) as image:
+            assert image.format == "PNG"
 
     def test_a_good_jpeg_comes_back_whole(self, server):
         fetched = fetch(server.url("/good.jpg"))
         assert fetched.data == GOOD_JPEG
-        assert (inspect_image(fetched.data).width, inspect_image(fetched.data).height) == (
-            1600,
-            900,
-        )
+        with open_image(fetched.data) as image:
+            assert image.size == (1600, 900)
 
     def test_a_body_past_the_byte_limit_is_cut_off(self, server):
         with pytest.raises(FetchError, match="too large: more than 100,000 bytes"):
@@ -65,7 +65,7 @@ class TestFetchOutcomes:
     def test_not_an_image_downloads_but_pillow_rejects_it(self, server):
         fetched = fetch(server.url("/not-an-image"))
         with pytest.raises(ImageRejected, match="not an image"):
-            inspect_image(fetched.data)
+            open_image(fetched.data)
 
     def test_a_server_that_does_not_answer_times_out(self, server):
         with pytest.raises(FetchError, match=r"timed out after 0.5s"):
@@ -75,6 +75,22 @@ class TestFetchOutcomes:
         """Each byte arrives well within the timeout; the download as a whole does not."""
         with pytest.raises(FetchError, match="timed out"):
             fetch(server.url("/trickle"), timeout=0.5)
+
+    @pytest.mark.parametrize("path", ["/trickle-slowly", "/trickle-headers"])
+    def test_the_cap_is_wall_clock_time_however_the_bytes_trickle(self, server, path):
+        """A byte every 0.5 s would take 20 s; the download is cut off at the 1 s cap.
+
+        Each read finishes well within any socket timeout, so only a wall-clock cap
+        stops it (the bound below is generous for a loaded machine, far from 20 s).
+        """
+        started = time.monotonic()
+        with pytest.raises(FetchError, match=r"timed out after 1s"):
+            fetch(server.url(path), timeout=1)
+        assert time.monotonic() - started < 4
+
+    def test_a_redirect_to_a_malformed_address_is_a_failure(self, server):
+        with pytest.raises(FetchError, match=r"invalid redirect to 'http://\[::1/x'"):
+            fetch(server.url("/to-malformed"))
 
     def test_a_redirect_loop_stops_after_the_limit(self, server):
         before = len(server.requests)
@@ -188,6 +204,17 @@ class TestHttps:
         )
         assert fetched.data == GOOD_PNG
         assert tls_server.requests[-1] == ("/good.png", f"images.test:{tls_server.port}")
+
+    def test_the_wall_clock_cap_holds_over_tls_too(self, tls_server):
+        started = time.monotonic()
+        with pytest.raises(FetchError, match=r"timed out after 1s"):
+            fetch(
+                tls_server.url("/trickle-slowly", host="images.test"),
+                resolver=self.to_loopback,
+                ssl_context=ssl.create_default_context(cafile=TEST_CERT),
+                timeout=1,
+            )
+        assert time.monotonic() - started < 4
 
     def test_a_certificate_for_another_name_is_a_failure(self, tls_server):
         with pytest.raises(FetchError, match="TLS error"):

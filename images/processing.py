@@ -4,7 +4,6 @@ Nothing here touches the database or storage: bytes in, bytes (or facts) out.
 """
 
 import io
-from dataclasses import dataclass
 
 from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -17,22 +16,13 @@ FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 DEFAULT_MAX_PIXELS = 40_000_000
 
 THUMBNAIL_QUALITY = 82
+# The largest side a WebP file can have; Pillow raises a bare encoder error past it.
+WEBP_MAX_SIDE = 16383
 EXIF_ORIENTATION = 0x0112
 
 
 class ImageRejected(ValueError):
     """The bytes are not an image we accept; the message says why, for people."""
-
-
-@dataclass(frozen=True)
-class ImageInfo:
-    format: str
-    width: int
-    height: int
-
-    @property
-    def extension(self):
-        return FORMATS[self.format]
 
 
 def max_pixels():
@@ -62,14 +52,6 @@ def open_image(data):
         raise ImageRejected(f"broken image: {error}") from None
     _check_size(image, limit)
     return image
-
-
-def inspect_image(data):
-    """Facts about ``data`` once Pillow has verified it; raises ``ImageRejected``."""
-    with open_image(data) as image:
-        info = ImageInfo(image.format, image.width, image.height)
-        decode(image)
-    return info
 
 
 def decode(image):
@@ -131,11 +113,26 @@ def encode(image, format="WEBP", **options):
     return buffer.getvalue()
 
 
+def width_thumbnail_size(image, width):
+    """The ``(width, height)`` of ``image``'s thumbnail ``width`` px wide (never enlarged).
+
+    Raises ``ImageRejected`` when WebP cannot hold it (a very tall, narrow image).
+    """
+    size = image.size
+    if image.width > width:
+        size = (width, max(1, round(image.height * width / image.width)))
+    if max(size) > WEBP_MAX_SIDE:
+        raise ImageRejected(
+            f"a {size[0]}×{size[1]} thumbnail is over WebP's limit of {WEBP_MAX_SIDE} px a side"
+        )
+    return size
+
+
 def width_thumbnail(image, width):
     """``image`` scaled to ``width`` pixels wide (never enlarged), as WebP bytes."""
-    if image.width > width:
-        height = max(1, round(image.height * width / image.width))
-        image = image.resize((width, height), Image.Resampling.LANCZOS)
+    size = width_thumbnail_size(image, width)
+    if size != image.size:
+        image = image.resize(size, Image.Resampling.LANCZOS)
     return encode(image)
 
 

@@ -44,6 +44,8 @@ def png_header_only(width, height):
 
 GOOD_PNG = image_bytes("PNG", (300, 200), (10, 120, 200))
 GOOD_JPEG = image_bytes("JPEG", (1600, 900), (250, 200, 0))
+# Few pixels, but too tall for a WebP thumbnail (WebP stops at 16383 px a side).
+TALL_PNG = image_bytes("PNG", (10, 17_000), (0, 90, 0))
 NOT_AN_IMAGE = b"<!doctype html><title>Not found</title><p>Sorry."
 BIG_BODY = b"\x00" * 300_000
 
@@ -93,6 +95,26 @@ def _trickle(handler):
         time.sleep(0.1)
 
 
+def _trickle_slowly(handler):
+    """One byte every half second: each read is quick, the download never ends."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "image/png")
+    handler.send_header("Content-Length", str(len(GOOD_PNG)))
+    handler.end_headers()
+    for byte in GOOD_PNG[:40]:
+        handler.wfile.write(bytes([byte]))
+        handler.wfile.flush()
+        time.sleep(0.5)
+
+
+def _trickle_headers(handler):
+    """The status line and headers themselves, one byte every half second."""
+    for byte in b"HTTP/1.0 200 OK\r\nContent-Type: image/png\r\nX-Padding: " + b"x" * 40:
+        handler.wfile.write(bytes([byte]))
+        handler.wfile.flush()
+        time.sleep(0.5)
+
+
 def _declared_huge(handler):
     handler.send_response(200)
     handler.send_header("Content-Type", "image/png")
@@ -112,6 +134,10 @@ ROUTES = {
     "/bomb.png": lambda h: h.body(png_header_only(100_000, 100_000), "image/png"),
     "/slow": _slow,
     "/trickle": _trickle,
+    "/trickle-slowly": _trickle_slowly,
+    "/trickle-headers": _trickle_headers,
+    "/tall.png": lambda h: h.body(TALL_PNG, "image/png"),
+    "/to-malformed": lambda h: h.redirect("http://[::1/x"),
     "/loop": lambda h: h.redirect("/loop"),
     "/hop": lambda h: h.redirect("/good.png"),
     "/to-ftp": lambda h: h.redirect("ftp://127.0.0.1/good.png"),

@@ -1,0 +1,80 @@
+"""What an ``<img>`` says, worked out from sizes and names alone (no query, no storage lookup).
+
+Apps decide which picture to show (``articles.pictures`` for stories,
+``providers.logos`` for outlets); the arithmetic they share lives here: pairing
+thumbnail sizes as 1x/2x, scaling a remote image's declared size, and choosing
+among a source's remote images.
+"""
+
+from dataclasses import dataclass, replace
+
+from django.core.files.storage import default_storage
+
+
+@dataclass(frozen=True)
+class Picture:
+    src: str
+    width: int | None = None
+    height: int | None = None
+    srcset: str = ""
+    alt: str = ""
+    css_class: str = ""
+
+
+def local_srcset(names, shown, original_width=None):
+    """``(src, srcset)`` for local thumbnails ``{size: name}`` shown ``shown`` px wide.
+
+    The 1x candidate is the smallest size at least ``shown``; a 2x one is added
+    when a larger size exists and helps (the original is wider than the 1x one).
+    """
+    one = at_least(names, shown)
+    two = at_least(names, 2 * shown)
+    src = default_storage.url(names[one])
+    srcset = f"{src} 1x"
+    if two != one and (original_width is None or original_width > one):
+        srcset += f", {default_storage.url(names[two])} 2x"
+    return src, srcset
+
+
+def remote_srcset(images, shown):
+    """``(src, srcset)`` from remote images ``[{"url": …, "width": …}]`` (URLs already checked)."""
+    one = remote_at_least(images, shown)
+    two = remote_at_least(images, 2 * shown)
+    srcset = ""
+    # A URL with whitespace or a comma would break srcset's own syntax.
+    if two is not one and not any(_breaks_srcset(image["url"]) for image in (one, two)):
+        srcset = f"{one['url']} 1x, {two['url']} 2x"
+    return one["url"], srcset
+
+
+def _breaks_srcset(url):
+    return "," in url or any(character.isspace() for character in url)
+
+
+def at_least(sizes, wanted):
+    """The smallest of ``sizes`` that is at least ``wanted``, else the largest."""
+    return next((size for size in sorted(sizes) if size >= wanted), max(sizes))
+
+
+def remote_at_least(images, wanted):
+    ordered = sorted(images, key=declared_width)
+    return next((image for image in ordered if declared_width(image) >= wanted), ordered[-1])
+
+
+def declared_width(image):
+    value = image.get("width")
+    return value if isinstance(value, int) else 0
+
+
+def scaled(width, height, shown):
+    """``(width, height)`` for showing an image ``shown`` px wide, never enlarged."""
+    if not (isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0):
+        return None, None
+    if width <= shown:
+        return width, height
+    return shown, max(1, round(height * shown / width))
+
+
+def with_class(picture, css_class):
+    """``picture`` with the page's own class for the ``<img>``, where it gives one."""
+    return replace(picture, css_class=css_class) if picture and css_class else picture

@@ -1,0 +1,18 @@
+"""``{% provider_logo provider 50 %}``: an outlet's square logo as one ``<img>``, or nothing."""
+
+from django import template
+
+from images.pictures import with_class
+from providers.logos import logo_picture
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/picture_img.html")
+def provider_logo(provider, size=50, alt=None, css_class=None, story_images=None):
+    """The logo ``logo_picture`` chooses, ``size`` px wide (alt defaults to the outlet's name).
+
+    ``story_images``: the outlet's images as a story file gives them, shown when the
+    outlet has no logo of its own.
+    """
+    return {"picture": with_class(logo_picture(provider, int(size), alt, story_images), css_class)}
