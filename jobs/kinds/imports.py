@@ -34,6 +34,9 @@ def run_import(job, progress):
             [folder],
             dry_run=job.options.get("dry_run", False),
             strict=job.options.get("strict", False),
+            # Parsed in this process: the job's heartbeat thread makes forking
+            # parser processes unsafe (a lock held at fork time stays held).
+            workers=1,
             on_problem=progress.problem,
             on_progress=progress.update,
         )
