@@ -1,11 +1,22 @@
-"""Project-wide test settings: fast password hashing, a private media folder, backend markers."""
+"""Project-wide test fixtures: a private media folder per test, backend markers.
+
+Settings for the whole run live in newsroom/settings_test.py.
+"""
 
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-CORPUS = Path(__file__).resolve().parent.parent / "shared" / "corpus"
+# ../shared/corpus beside the checkout, or beside a folder holding it (a git worktree).
+CORPUS = next(
+    (
+        folder / "shared" / "corpus"
+        for folder in Path(__file__).resolve().parents[1:]
+        if (folder / "shared" / "corpus").is_dir()
+    ),
+    Path(__file__).resolve().parent.parent / "shared" / "corpus",
+)
 
 BACKEND_ONLY = {
     "postgres": ("postgresql", "needs PostgreSQL (run under bin/with-postgres)"),
@@ -22,8 +33,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _isolated_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # WhiteNoise warns when STATIC_ROOT is missing; tests never collect static files.
     settings.STATIC_ROOT = tmp_path / "static"
