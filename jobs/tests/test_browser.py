@@ -55,10 +55,7 @@ class TestUploadInTheBrowser:
 
         run_worker()  # the page keeps polling meanwhile; nobody reloads it
 
-        page.wait_for_function(
-            "document.querySelector('[data-job-field=\"state\"]').dataset.jobState === 'failed'",
-            timeout=15_000,
-        )
+        page.wait_for_selector('[data-job-field="state"][data-job-state="failed"]', timeout=15_000)
         page.wait_for_selector(".job-problems")  # the page reloaded itself to show the report
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / "admin-job.png", full_page=True)
