@@ -200,12 +200,23 @@ def cluster_new_stories(apps=django_apps):
     new_ids = list(
         Article.objects.filter(cluster__isnull=True).order_by("pk").values_list("pk", flat=True)
     )
+    clustered = 0
     for start in range(0, len(new_ids), CHUNK):
         # One transaction a chunk: whole or not at all, and SQLite writes it at once
         # (in autocommit every row of an executemany is its own commit).
         with transaction.atomic():
-            _cluster_chunk(new_ids[start : start + CHUNK], apps)
-    return len(new_ids)
+            # Two imports may meet here: each clusters the stories it could lock and
+            # that are still unclustered (PostgreSQL; SQLite's writers take turns).
+            mine = list(
+                Article.objects.filter(pk__in=new_ids[start : start + CHUNK], cluster__isnull=True)
+                .select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            if mine:
+                _cluster_chunk(mine, apps)
+                clustered += len(mine)
+    return clustered
 
 
 def _cluster_chunk(new_ids, apps):
