@@ -22,7 +22,7 @@ from articles.ingest.writer import insert_rows
 from . import leads
 from .grouping import components
 from .matching import WINDOW, same_story
-from .signatures import Signature, band_keys_many, keys_of, signature_of
+from .signatures import Signature, band_keys_many, keys_of, signature_of, wordings_of
 
 CHUNK = 500
 
@@ -61,11 +61,12 @@ class _Computed:
 
 def _compute_signatures(ids, apps):
     Article, _, _, _, RelatedLink = _models(apps)
-    related = defaultdict(list)
-    for article_id, web_url, original_url in RelatedLink.objects.filter(
+    related, related_texts = defaultdict(list), defaultdict(list)
+    for article_id, web_url, original_url, title, excerpt in RelatedLink.objects.filter(
         article_id__in=ids
-    ).values_list("article_id", "web_url", "original_url"):
+    ).values_list("article_id", "web_url", "original_url", "title", "excerpt"):
         related[article_id].extend((web_url, original_url))
+        related_texts[article_id].append((title, excerpt))
     rows = list(
         Article.objects.filter(pk__in=ids).values_list(
             "pk",
@@ -80,10 +81,10 @@ def _compute_signatures(ids, apps):
         )
     )
     made = {
-        pk: signature_of(title, excerpt, published_at, urls, related[pk])
+        pk: signature_of(title, excerpt, published_at, urls, related[pk], related_texts[pk])
         for pk, title, excerpt, published_at, *urls, _ in rows
     }
-    bands = dict(zip(made, band_keys_many([s.words for s in made.values()]), strict=True))
+    bands = _bands_of(made)
     computed = _Computed(ids=ids, found={}, signatures=[], keys=[])
     for pk, *_, data_hash in rows:
         signature = made[pk]
@@ -98,10 +99,24 @@ def _compute_signatures(ids, apps):
                 "words": sorted(signature.words),
                 "addresses": sorted(signature.addresses),
                 "links": sorted(signature.links),
+                "wordings": [sorted(words) for words in wordings_of(signature)[1:]],
             }
         )
         computed.keys.extend((pk, key, published_at) for key in keys)
     return computed
+
+
+def _bands_of(signatures):
+    """Band keys of each story's words and wordings, all stories in one pass."""
+    word_sets, owners = [], []
+    for pk, signature in signatures.items():
+        for words in wordings_of(signature):
+            word_sets.append(words)
+            owners.append(pk)
+    bands = defaultdict(list)
+    for pk, keys in zip(owners, band_keys_many(word_sets), strict=True):
+        bands[pk].extend(keys)
+    return bands
 
 
 def _store_signatures(computed, apps):
@@ -142,14 +157,15 @@ def load_signatures(article_ids, apps=django_apps):
     ids = list(article_ids)
     for start in range(0, len(ids), CHUNK):
         rows = StorySignature.objects.filter(article_id__in=ids[start : start + CHUNK])
-        for article_id, published_at, words, addresses, links in rows.values_list(
-            "article_id", "published_at", "words", "addresses", "links"
+        for article_id, published_at, words, addresses, links, wordings in rows.values_list(
+            "article_id", "published_at", "words", "addresses", "links", "wordings"
         ):
             found[article_id] = Signature(
                 published_at=published_at,
                 words=frozenset(words),
                 addresses=frozenset(addresses),
                 links=frozenset(links),
+                wordings=frozenset(map(frozenset, wordings)),
             )
     return found
 

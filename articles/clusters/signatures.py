@@ -14,6 +14,7 @@ from datasketch import MinHash
 from datasketch.hashfunc import sha1_hash32
 
 from .addresses import canonical_addresses, canonical_url
+from .matching import word_overlap
 
 PERMUTATIONS = 80
 ROWS_PER_BAND = 2
@@ -44,6 +45,8 @@ class Signature:
     words: frozenset
     addresses: frozenset
     links: frozenset
+    wordings: frozenset = frozenset()
+    """Word sets of the related items that are this same story (see ``matching``)."""
 
 
 def words_of(*texts):
@@ -60,15 +63,19 @@ def words_of(*texts):
     return frozenset(found)
 
 
-def signature_of(title, excerpt, published_at, urls, related_urls):
-    """The signature of one story; ``urls`` are its own, ``related_urls`` its related list's."""
+def signature_of(title, excerpt, published_at, urls, related_urls, related_texts=()):
+    """The signature of one story; ``urls`` are its own, ``related_urls`` its related
+    list's, ``related_texts`` that list's ``(title, excerpt)`` pairs."""
     addresses = frozenset(canonical_addresses(*urls))
     links = frozenset(address_key(form) for form in map(canonical_url, related_urls) if form) - {
         address_key(form) for form in addresses
     }
+    words = words_of(title, excerpt)
+    wordings = {words_of(*text) for text in related_texts} - {words}
     return Signature(
         published_at=published_at,
-        words=words_of(title, excerpt),
+        words=words,
+        wordings=frozenset(other for other in wordings if word_overlap(words, other)),
         addresses=frozenset(address_key(form) for form in addresses),
         links=links,
     )
@@ -78,17 +85,12 @@ def address_key(canonical):
     return _digest(canonical.encode())
 
 
-def band_keys(words):
-    """MinHash LSH band keys of a word set: stories sharing one are match candidates.
+def band_keys_many(word_sets):
+    """MinHash LSH band keys of each word set: stories sharing one are match candidates.
 
     A key is the band's number and its two 32-bit MinHash values, written out whole
-    (no second hash, so no collisions between bands or values).
-    """
-    return band_keys_many([words])[0]
-
-
-def band_keys_many(word_sets):
-    """``band_keys`` of many word sets with one numpy pass over all their words.
+    (no second hash, so no collisions between bands or values). One numpy pass
+    over all the sets' words.
 
     The values are datasketch's (``MinHash(num_perm=80, seed=1, scheme="affine32")``
     fed each word's UTF-8 bytes; a test holds the two equal): each distinct word is
@@ -134,15 +136,23 @@ def _fmix32(values):
 def keys_of(signature, bands=None):
     """Every look-up key of a story: band keys, ``a`` address keys, ``l`` related-link keys.
 
-    ``bands``: the story's band keys when already computed (``band_keys_many``).
+    ``bands``: the band keys of its words and wordings when already computed
+    (``band_keys_many`` over ``wordings_of``).
     """
+    if bands is None:
+        bands = [key for keys in band_keys_many(wordings_of(signature)) for key in keys]
     return sorted(
         {
-            *(band_keys(signature.words) if bands is None else bands),
+            *bands,
             *("a" + key for key in signature.addresses),
             *("l" + key for key in signature.links),
         }
     )
+
+
+def wordings_of(signature):
+    """The story's own words first, then its other wordings, in a stable order."""
+    return [signature.words, *sorted(signature.wordings, key=sorted)]
 
 
 def _digest(data):

@@ -138,6 +138,33 @@ class TestMatching:
         )
         assert same_story(first, second) > 0
 
+    def test_rewrites_meet_in_a_third_outlets_version(self):
+        """Two rewrites in their own words match through a related item that is the
+        same story as one of them; a merely related item is no such bridge."""
+        wire = (
+            "Artificial intelligence can now track down blood cancer",
+            "This approach could support conventional diagnostics and accelerate therapy; "
+            "the transcriptome analysis uses trainable algorithms",
+        )
+        first = signature_of(
+            "Artificial intelligence tracks down leukemia",
+            "This approach could support conventional diagnostics and possibly accelerate "
+            "therapy, researchers report in iScience",
+            T0,
+            ["https://a.example/1"],
+            [],
+        )
+        own_words = (
+            "Artificial Intelligence can help detect blood cancer: study",
+            "What an analysis of the transcriptome can achieve using trainable algorithms",
+        )
+        second = signature_of(*own_words, T0, ["https://b.example/2"], [], [wire])
+        assert second.wordings and same_story(first, second) > 0
+        assert same_story(first, signature_of(*own_words, T0, ["https://b.example/2"], [])) == 0
+        unrelated = ("Hospitals buy new scanners", "A market report on imaging hardware")
+        lone = signature_of(*own_words, T0, ["https://b.example/2"], [], [unrelated])
+        assert not lone.wordings
+
     def test_batched_band_keys_are_datasketchs(self):
         """The one-pass computation gives the keys a MinHash per story gives."""
         from datasketch import MinHash
@@ -245,6 +272,28 @@ class TestClustering:
         stored = story(*MARKET, web_url="https://d.example/4", when=T0 + dt.timedelta(days=2))
         cluster_new_stories()
         assert together(first, second, later, stored)
+
+    def test_wordings_found_by_index(self):
+        """A story matching only another story's wording finds it at import (its keys)."""
+        listed = story(
+            "Artificial intelligence can help detect blood cancer: study",
+            "What an analysis of the transcriptome can achieve using trainable algorithms",
+        )
+        RelatedLinkFactory(
+            article=listed,
+            title="Artificial intelligence can now track down blood cancer",
+            excerpt="This approach could support conventional diagnostics and accelerate "
+            "therapy; the transcriptome analysis uses trainable algorithms",
+        )
+        cluster_new_stories()
+        rewrite = story(
+            "Artificial intelligence tracks down leukemia",
+            "This approach could support conventional diagnostics and possibly accelerate "
+            "therapy, researchers report in iScience",
+            when=T0 + dt.timedelta(days=2),
+        )
+        cluster_new_stories()
+        assert together(listed, rewrite)
 
     def test_bridging_story_merges_clusters(self):
         """A story matching two clusters joins them (connected components)."""
