@@ -4,6 +4,7 @@ Everything here is a pure function of the story's own values, so the same story 
 the same signature on every database and in every import order.
 """
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -49,8 +50,12 @@ class Signature:
     """Word sets of the related items that are this same story (see ``matching``)."""
 
 
+@functools.lru_cache(maxsize=65536)
 def words_of(*texts):
-    """Normalised content words: case-folded, NFKC, no stopwords, plural ``-s`` stripped."""
+    """Normalised content words: case-folded, NFKC, no stopwords, plural ``-s`` stripped.
+
+    Cached: related lists name the same few reports again and again.
+    """
     text = unicodedata.normalize("NFKC", " ".join(t or "" for t in texts)).casefold()
     text = text.replace("a.i.", "ai")
     found = set()
