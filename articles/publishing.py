@@ -11,12 +11,14 @@ re-import.
 """
 
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from newsroom import pagecache
 
+from . import validators
 from .models import Article
 
 
@@ -32,8 +34,10 @@ def unpublish(articles, user):
 
 def set_quality(articles, user, quality):
     """Give every story the editorial score ``quality`` (None clears it)."""
-    if quality is not None and quality < 0:
-        raise ValueError("quality cannot be negative")
+    try:
+        validators.QUALITY(quality)
+    except ValidationError as error:
+        raise ValueError(f"quality: {validators.messages_of(error)}") from None
     return _set(articles, user, "quality", quality)
 
 
