@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 def cluster_existing_stories(apps, schema_editor):
-    """Moved to 0006_signature_wordings: the clustering code it calls is today's,
+    """Moved to 0007_signature_wordings: the clustering code it calls is today's,
     and needs the signature fields that migration adds."""
 
 

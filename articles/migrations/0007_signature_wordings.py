@@ -17,7 +17,7 @@ def sign_and_cluster_stories(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_story_clusters"),
+        ("articles", "0006_addresses_and_number_bounds"),
     ]
 
     operations = [
