@@ -134,16 +134,24 @@ def topic_names(data):
     return names
 
 
-def images_of(images, where):
-    if images is None:
+def _mappings(items, where, nouns, mapping):
+    """(label, item) for each of a list of mappings; absent is empty, a wrong shape an error."""
+    if items is None:
         return []
-    if not isinstance(images, list):
-        raise InvalidFile(f"{where}: must be a list of images, not {_kind(images)}")
-    result = []
-    for index, image in enumerate(images):
+    if not isinstance(items, list):
+        raise InvalidFile(f"{where}: must be a list of {nouns}, not {_kind(items)}")
+    labelled = []
+    for index, item in enumerate(items):
         label = f"{where}[{index}]"
-        if not isinstance(image, dict):
-            raise InvalidFile(f"{label}: must be a mapping with a url, not {_kind(image)}")
+        if not isinstance(item, dict):
+            raise InvalidFile(f"{label}: must be {mapping}, not {_kind(item)}")
+        labelled.append((label, item))
+    return labelled
+
+
+def images_of(images, where):
+    result = []
+    for label, image in _mappings(images, where, "images", "a mapping with a url"):
         values = read_values(image, seed_format.IMAGE, f"{label}.")
         values["extra"] = jsonable_extra(image, IMAGE_KEYS, f"{label}.")
         result.append(values)
@@ -151,15 +159,8 @@ def images_of(images, where):
 
 
 def related_of(related):
-    if related is None:
-        return []
-    if not isinstance(related, list):
-        raise InvalidFile(f"related: must be a list of stories, not {_kind(related)}")
     result = []
-    for index, item in enumerate(related):
-        label = f"related[{index}]"
-        if not isinstance(item, dict):
-            raise InvalidFile(f"{label}: must be a mapping, not {_kind(item)}")
+    for label, item in _mappings(related, "related", "stories", "a mapping"):
         provider = item.get("provider")
         if provider is not None and not isinstance(provider, dict):
             raise InvalidFile(f"{label}.provider: must be a mapping, not {_kind(provider)}")
