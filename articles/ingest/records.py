@@ -116,14 +116,18 @@ def provider_of(data):
     return {"domain": domain, "name": name, "images": images or []}
 
 
-def topic_names(data):
-    topics = data.get("topics")
-    if topics is None:
+def _list(items, where, nouns):
+    """``items`` as a list: absent is empty, anything but a list an error naming ``where``."""
+    if items is None:
         return []
-    if not isinstance(topics, list):
-        raise InvalidFile(f"topics: must be a list of topic names, not {_kind(topics)}")
+    if not isinstance(items, list):
+        raise InvalidFile(f"{where}: must be a list of {nouns}, not {_kind(items)}")
+    return items
+
+
+def topic_names(data):
     names = []
-    for index, topic in enumerate(topics):
+    for index, topic in enumerate(_list(data.get("topics"), "topics", "topic names")):
         if not isinstance(topic, str) or not topic.strip():
             raise InvalidFile(f"topics[{index}]: {topic!r} is not a topic name")
         topic = topic.strip()
@@ -136,12 +140,8 @@ def topic_names(data):
 
 def _mappings(items, where, nouns, mapping):
     """(label, item) for each of a list of mappings; absent is empty, a wrong shape an error."""
-    if items is None:
-        return []
-    if not isinstance(items, list):
-        raise InvalidFile(f"{where}: must be a list of {nouns}, not {_kind(items)}")
     labelled = []
-    for index, item in enumerate(items):
+    for index, item in enumerate(_list(items, where, nouns)):
         label = f"{where}[{index}]"
         if not isinstance(item, dict):
             raise InvalidFile(f"{label}: must be {mapping}, not {_kind(item)}")
