@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import OuterRef
 
-from articles.admin.counts import row_count
+from articles.admin.counts import annotated_column, row_count
 from articles.admin.listquery import PlainListErrors
 from articles.models import Article
 from articles.validators import normalise_domain
@@ -57,10 +57,5 @@ class ProviderAdmin(PlainListErrors, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "scorecard"]
 
-    @admin.display(description="stories", ordering="story_count")
-    def story_count(self, provider):
-        return provider.story_count
-
-    @admin.display(description="published", ordering="published_count")
-    def published_count(self, provider):
-        return provider.published_count
+    story_count = annotated_column("story_count", "stories")
+    published_count = annotated_column("published_count", "published")

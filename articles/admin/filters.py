@@ -8,7 +8,7 @@ from .listquery import id_value, text_value
 
 
 class BandFilter(admin.SimpleListFilter):
-    """Filter a nullable score by fixed bands: ``bands`` maps a URL value to (label, Q)."""
+    """Filter by fixed choices: ``bands`` maps a URL value to (label, Q or boolean expression)."""
 
     bands = {}
 
@@ -43,21 +43,15 @@ class HeatBandFilter(BandFilter):
     }
 
 
-class TopLevelFilter(admin.SimpleListFilter):
+class TopLevelFilter(BandFilter):
     """Where a topic sits in the tree."""
 
     title = "level"
     parameter_name = "level"
-
-    def lookups(self, request, model_admin):
-        return [("top", "Top-level topics"), ("sub", "Subtopics")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "top":
-            return queryset.filter(parent__isnull=True)
-        if self.value() == "sub":
-            return queryset.filter(parent__isnull=False)
-        return queryset
+    bands = {
+        "top": ("Top-level topics", Q(parent__isnull=True)),
+        "sub": ("Subtopics", Q(parent__isnull=False)),
+    }
 
 
 class TypeFilter(admin.SimpleListFilter):

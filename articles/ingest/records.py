@@ -116,14 +116,18 @@ def provider_of(data):
     return {"domain": domain, "name": name, "images": images or []}
 
 
-def topic_names(data):
-    topics = data.get("topics")
-    if topics is None:
+def _list(items, where, nouns):
+    """``items`` as a list: absent is empty, anything but a list an error naming ``where``."""
+    if items is None:
         return []
-    if not isinstance(topics, list):
-        raise InvalidFile(f"topics: must be a list of topic names, not {_kind(topics)}")
+    if not isinstance(items, list):
+        raise InvalidFile(f"{where}: must be a list of {nouns}, not {_kind(items)}")
+    return items
+
+
+def topic_names(data):
     names = []
-    for index, topic in enumerate(topics):
+    for index, topic in enumerate(_list(data.get("topics"), "topics", "topic names")):
         if not isinstance(topic, str) or not topic.strip():
             raise InvalidFile(f"topics[{index}]: {topic!r} is not a topic name")
         topic = topic.strip()
@@ -134,16 +138,20 @@ def topic_names(data):
     return names
 
 
-def images_of(images, where):
-    if images is None:
-        return []
-    if not isinstance(images, list):
-        raise InvalidFile(f"{where}: must be a list of images, not {_kind(images)}")
-    result = []
-    for index, image in enumerate(images):
+def _mappings(items, where, nouns, mapping):
+    """(label, item) for each of a list of mappings; absent is empty, a wrong shape an error."""
+    labelled = []
+    for index, item in enumerate(_list(items, where, nouns)):
         label = f"{where}[{index}]"
-        if not isinstance(image, dict):
-            raise InvalidFile(f"{label}: must be a mapping with a url, not {_kind(image)}")
+        if not isinstance(item, dict):
+            raise InvalidFile(f"{label}: must be {mapping}, not {_kind(item)}")
+        labelled.append((label, item))
+    return labelled
+
+
+def images_of(images, where):
+    result = []
+    for label, image in _mappings(images, where, "images", "a mapping with a url"):
         values = read_values(image, seed_format.IMAGE, f"{label}.")
         values["extra"] = jsonable_extra(image, IMAGE_KEYS, f"{label}.")
         result.append(values)
@@ -151,15 +159,8 @@ def images_of(images, where):
 
 
 def related_of(related):
-    if related is None:
-        return []
-    if not isinstance(related, list):
-        raise InvalidFile(f"related: must be a list of stories, not {_kind(related)}")
     result = []
-    for index, item in enumerate(related):
-        label = f"related[{index}]"
-        if not isinstance(item, dict):
-            raise InvalidFile(f"{label}: must be a mapping, not {_kind(item)}")
+    for label, item in _mappings(related, "related", "stories", "a mapping"):
         provider = item.get("provider")
         if provider is not None and not isinstance(provider, dict):
             raise InvalidFile(f"{label}.provider: must be a mapping, not {_kind(provider)}")

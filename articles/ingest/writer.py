@@ -132,20 +132,17 @@ def write_news(records, lookups, now):
         }
         statuses.append(status)
         (bookkeeping if status == "unchanged" else changed).append((row, record, status))
-    if changed:
-        insert_rows(
-            Article,
-            [row for row, _, _ in changed],
-            unique_fields=["web_url_hash"],
-            update_fields=ARTICLE_UPDATE_FIELDS,
-        )
-    if bookkeeping:
-        insert_rows(
-            Article,
-            [row for row, _, _ in bookkeeping],
-            unique_fields=["web_url_hash"],
-            update_fields=BOOKKEEPING_FIELDS,
-        )
+    for entries, update_fields in (
+        (changed, ARTICLE_UPDATE_FIELDS),
+        (bookkeeping, BOOKKEEPING_FIELDS),
+    ):
+        if entries:
+            insert_rows(
+                Article,
+                [row for row, _, _ in entries],
+                unique_fields=["web_url_hash"],
+                update_fields=update_fields,
+            )
     ids = {key: row["id"] for key, row in existing.items()}
     if new_hashes:
         new_ids = Article.objects.filter(web_url_hash__in=new_hashes)
