@@ -5,6 +5,7 @@ from django.urls import reverse
 from images.files import content_hash, original_name
 
 from .identity import url_hash
+from .review_states import DecidedBy, ReviewState, consistent_state, sync_instance, sync_update
 
 
 class Topic(models.Model):
@@ -46,6 +47,16 @@ class ArticleQuerySet(models.QuerySet):
     def unpublished(self):
         return self.filter(published=False)
 
+    def update(self, **values):
+        # The published flag and the editorial state always agree (review_states.py).
+        return super().update(**sync_update(values))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for article in objs:
+            sync_instance(article)
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class Article(models.Model):
     slug = models.SlugField(max_length=255, unique=True)
@@ -68,6 +79,24 @@ class Article(models.Model):
     heat = models.IntegerField(null=True, blank=True, help_text="Popularity score from the source.")
     published = models.BooleanField(
         default=False, help_text="Only published stories are visible on the public site."
+    )
+    review_state = models.CharField(
+        max_length=10,
+        choices=ReviewState.choices,
+        default=ReviewState.WAITING,
+        help_text="Waiting: nobody has decided yet. Held and rejected stories are never public.",
+    )
+    decided_by = models.CharField(
+        max_length=10,
+        choices=DecidedBy.choices,
+        default=DecidedBy.NOBODY,
+        blank=True,
+        editable=False,
+    )
+    coverage = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Outlets that reported the story (this one and its related stories).",
     )
     provider = models.ForeignKey(
         "providers.Provider", on_delete=models.PROTECT, related_name="articles"
@@ -103,12 +132,17 @@ class Article(models.Model):
             models.Index(fields=["provider", "-published_at"], name="article_provider_date_idx"),
             models.Index(fields=["-quality"], name="article_quality_idx"),
             models.Index(fields=["-heat"], name="article_heat_idx"),
+            models.Index(
+                fields=["review_state", "-coverage", "-quality", "-published_at", "-id"],
+                name="article_review_queue_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quality__gte=0) | models.Q(quality__isnull=True),
                 name="article_quality_not_negative",
             ),
+            models.CheckConstraint(condition=consistent_state(), name="article_state_matches_flag"),
         ]
 
     def __str__(self):
@@ -116,6 +150,10 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.web_url_hash = url_hash(self.web_url)
+        sync_instance(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "published" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "review_state"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -239,3 +277,8 @@ class SourceFile(models.Model):
 
     def __str__(self):
         return self.name
+
+
+from .rules.models import Rule, RuleHit  # noqa: E402 - models of the rules package
+
+__all__ = ["Article", "ArticleImage", "RelatedLink", "Rule", "RuleHit", "SourceFile", "Topic"]

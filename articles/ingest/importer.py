@@ -12,7 +12,8 @@ Guarantees:
 import hashlib
 import multiprocessing
 import os
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from articles.models import SourceFile
 from articles.reports import FileReport
+from articles.review import describe_actions, import_actions
 
 from . import writer
 from .parse import parse_many
@@ -47,6 +49,12 @@ class ImportPathError(ValueError):
 class ImportReport(FileReport):
     linked: int = 0
     """Related links that now point at a story of ours."""
+    rule_actions: Counter = field(default_factory=Counter)
+    """What the enabled rules did to the imported stories, by action."""
+
+    def summary(self):
+        rules = describe_actions(self.rule_actions)
+        return super().summary() + (f"; {rules}" if rules else "")
 
 
 class _StopImport(Exception):
@@ -142,6 +150,7 @@ class _ImportRun:
             if pool is not None:
                 pool.terminate()
         self.report.linked = writer.link_related_stories()
+        self.report.rule_actions = import_actions(self.now)
 
     def changed_items(self, paths):
         """Read and hash a window of files; count the unchanged ones right away."""
