@@ -1,5 +1,6 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from images.files import content_hash, original_name
@@ -132,8 +133,13 @@ class Article(models.Model):
             models.Index(fields=["provider", "-published_at"], name="article_provider_date_idx"),
             models.Index(fields=["-quality"], name="article_quality_idx"),
             models.Index(fields=["-heat"], name="article_heat_idx"),
+            # The review queue's order (articles/admin/queue.py, ATTENTION_ORDER).
             models.Index(
-                fields=["review_state", "-coverage", "-quality", "-published_at", "-id"],
+                models.F("review_state"),
+                models.F("coverage").desc(),
+                Coalesce("quality", models.Value(-1)).desc(),
+                models.F("published_at").desc(),
+                models.F("id").desc(),
                 name="article_review_queue_idx",
             ),
         ]

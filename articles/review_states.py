@@ -101,3 +101,19 @@ def imported_state(old, file_published):
         "review_state": ReviewState.WAITING.value,
         "decided_by": DecidedBy.NOBODY.value,
     }
+
+
+def record_editor_change(article, changed):
+    """An editor saved ``article`` with the fields ``changed`` (a form or a list edit).
+
+    Any change is the editor's decision. Ticking ``published`` off holds the story;
+    choosing a state sets the flag. Returns the fields this touched, to save.
+    """
+    if not changed:
+        return []
+    article.decided_by = DecidedBy.EDITOR
+    if "review_state" in changed:
+        article.published = article.review_state == ReviewState.PUBLISHED
+    elif "published" in changed:
+        article.review_state = ReviewState.PUBLISHED if article.published else ReviewState.HELD
+    return ["decided_by", "review_state", "published"]
