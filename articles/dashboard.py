@@ -58,7 +58,7 @@ def stats(now=None):
 def review_counts():
     """Stories per review state, in one grouped query over the queue's index."""
     rows = Article.objects.values_list("review_state").annotate(n=Count("pk")).order_by()
-    return {state: 0 for state in ReviewState} | dict(rows)
+    return dict.fromkeys(ReviewState, 0) | dict(rows)
 
 
 def stories_per_day(today, days=CHART_DAYS):
