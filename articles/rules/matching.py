@@ -47,7 +47,7 @@ def load_facts(queryset):
     """Facts of every story in ``queryset``: two queries whatever its size."""
     from articles.models import Article
 
-    rows = list(queryset.order_by("pk").values_list(*FACT_FIELDS))
+    rows = list(queryset.values_list(*FACT_FIELDS))
     topics = {}
     links = Article.topics.through.objects.filter(article_id__in=[row[0] for row in rows])
     for article_id, topic_id in links.values_list("article_id", "topic_id"):
