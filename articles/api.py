@@ -11,18 +11,22 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 
 from .filters import filter_or_400
-from .models import Topic
+from .jsonerrors import json_errors
+from .models import Article, Topic
 
 PAGE_SIZE = 20
+LAST_PAGE = (2**63 - 1) // PAGE_SIZE
+"""No later page can hold a row: its offset would not fit a database's 64-bit integers."""
 IMAGE_KEYS = ("url", "width", "height", "title", "attribution", "isCached")
 
 
+@json_errors
 def news(request, topic_slug=None, page=None):
     """A page of published stories, narrowed by an optional topic and the list filters."""
     page = _page_number(page if page is not None else request.GET.get("page", "1"))
-    queryset = filter_or_400(request.GET)
+    queryset = filter_or_400(request, Article.objects.published().for_list()).qs
     if topic_slug is not None:
-        topic = get_object_or_404(Topic, slug=topic_slug)
+        topic = get_object_or_404(Topic.objects.public(), slug=topic_slug)
         queryset = queryset.filter(topics=topic)
     start = (page - 1) * PAGE_SIZE
     # One row beyond the page tells whether a next page exists, without a COUNT.
@@ -47,6 +51,8 @@ def _page_number(value):
         raise Http404("Page is not a number.") from None
     if page < 1:
         raise Http404("Pages start at 1.")
+    if page > LAST_PAGE:
+        raise Http404("No such page.")
     return page
 
 

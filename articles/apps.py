@@ -6,4 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the search-vector receivers
+        from . import (  # noqa: F401 - connect the receivers
+            page_signals,  # retire cached pages
+            signals,  # the search vector
+        )

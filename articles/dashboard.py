@@ -12,7 +12,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from .models import Article
+from .models import Article, public_flag
 from .review_states import ReviewState
 
 CHART_DAYS = 30
@@ -66,12 +66,12 @@ def stories_per_day(today, days=CHART_DAYS):
     start = today - dt.timedelta(days=days - 1)
     rows = (
         Article.objects.filter(published_at__gte=start, published_at__lt=today + dt.timedelta(1))
-        .annotate(day=TruncDate("published_at"))
-        .values("day", "published")
+        .annotate(day=TruncDate("published_at"), public=public_flag())
+        .values("day", "public")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts = {(row["day"], row["published"]): row["n"] for row in rows}
+    counts = {(row["day"], row["public"]): row["n"] for row in rows}
     dates = [start.date() + dt.timedelta(days=i) for i in range(days)]
     return [Day(d, counts.get((d, True), 0), counts.get((d, False), 0)) for d in dates]
 

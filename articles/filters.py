@@ -5,10 +5,23 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.core.exceptions import BadRequest
-from django.db.models import F, Prefetch
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import F
 
-from .models import Article, ArticleImage, Topic
-from .search import order_matches, search_articles
+from .models import Topic
+from .search import order_matches, search_articles, validate_search
+
+
+class ChoiceByValueField(forms.ModelChoiceField):
+    """A model choice that refuses NUL before asking the database (PostgreSQL cannot take it)."""
+
+    def to_python(self, value):
+        ProhibitNullCharactersValidator()(value)
+        return super().to_python(value)
+
+
+class ModelChoiceByValueFilter(django_filters.ModelChoiceFilter):
+    field_class = ChoiceByValueField
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -23,13 +36,15 @@ class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="filter_search",
+        max_length=500,
+        validators=[validate_search],
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search stories"}),
     )
-    topic = django_filters.ModelChoiceFilter(
+    topic = ModelChoiceByValueFilter(
         label="Topic",
         field_name="topics",
         to_field_name="slug",
-        queryset=Topic.objects.only("slug", "name"),
+        queryset=Topic.objects.public().only("slug", "name"),
         empty_label="All topics",
     )
     provider = django_filters.CharFilter(
@@ -71,6 +86,9 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_until(self, queryset, name, value):
         # Inclusive of the whole day; a range on the column keeps its index usable.
+        # The last day a date can name has no next day: nothing is later than it.
+        if value == dt.date.max:
+            return queryset
         return queryset.filter(published_at__lt=_start_of(value + dt.timedelta(days=1)))
 
     def filter_sort(self, queryset, name, value):
@@ -83,34 +101,17 @@ def _start_of(day):
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
-def filter_query(params, exclude=("page",)):
-    """The list's query string without paging: the same filters for a feed or API link."""
-    query = params.copy()
-    for key in exclude:
-        query.pop(key, None)
-    for key in [key for key in query if not any(query.getlist(key))]:
-        query.pop(key)
-    return query.urlencode()
+def filter_or_400(request, queryset):
+    """The request's list filters, validated, for a feed or the API: bad values are a 400.
 
-
-def public_articles():
-    """Published stories with what a list shows, fetched in a fixed number of queries."""
-    return (
-        Article.objects.published()
-        .select_related("provider")
-        .prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
-            Prefetch("images", queryset=ArticleImage.objects.order_by("position")),
-        )
-    )
-
-
-def filter_or_400(params, queryset=None):
-    """Apply the list filters for a machine client (feed, API): bad values are a 400."""
-    filterset = ArticleFilter(params, queryset=public_articles() if queryset is None else queryset)
+    Returns the bound filterset: ``.qs`` is the narrowed queryset,
+    ``.form.cleaned_data`` the values (safe to use in further queries) and
+    ``.request`` the request.
+    """
+    filterset = ArticleFilter(request.GET, queryset=queryset, request=request)
     if not filterset.is_valid():
         errors = "; ".join(
             f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
         )
         raise BadRequest(f"Invalid filter: {errors}")
-    return filterset.qs
+    return filterset

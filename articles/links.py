@@ -10,6 +10,6 @@ def related_story_url(link):
     sent to the original address instead (or gets plain text when it is not http(s)).
     """
     target = link.target
-    if target is not None and target.published:
+    if target is not None and target.is_public():
         return target.get_absolute_url()
     return http_url(link.web_url) or http_url(link.original_url)

@@ -1,5 +1,6 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -7,6 +8,13 @@ from images.files import content_hash, original_name
 
 from .identity import url_hash
 from .review_states import DecidedBy, ReviewState, consistent_state, sync_instance, sync_update
+
+
+class TopicQuerySet(models.QuerySet):
+    def public(self):
+        """Topics the public may see: defined by a taxonomy file, or carried by a public story."""
+        stories = Article.objects.published().filter(topics=OuterRef("pk"))
+        return self.filter(~Q(source_file="") | Exists(stories))
 
 
 class Topic(models.Model):
@@ -30,6 +38,8 @@ class Topic(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = TopicQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -40,13 +50,33 @@ class Topic(models.Model):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
 
+# What the public may see, stated once: the queryset filter below and
+# Article.is_public() read the same fields, so a rule such as an embargo time
+# (publish_at / unpublish_at) is added here and in is_public(), nowhere else.
+# Held and rejected stories are never public: a constraint ties ``published`` to
+# the published review state (review_states.py).
+PUBLIC_FIELDS = ("published",)
+"""The fields :meth:`Article.is_public` reads: a query that loads a story only to
+link it (``.only(...)``) loads these."""
+
+
+def public_condition():
+    """The public rule as a filter on stories."""
+    return Q(published=True)
+
+
+def public_flag():
+    """The public rule as a true/false column, for grouping stories by it."""
+    return ExpressionWrapper(public_condition(), output_field=models.BooleanField())
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: the one gate for every page, feed, API and sitemap."""
-        return self.filter(published=True)
+        return self.filter(public_condition())
 
     def unpublished(self):
-        return self.filter(published=False)
+        return self.exclude(public_condition())
 
     def update(self, **values):
         # The published flag and the editorial state always agree (review_states.py).
@@ -57,6 +87,36 @@ class ArticleQuerySet(models.QuerySet):
         for article in objs:
             sync_instance(article)
         return super().bulk_create(objs, *args, **kwargs)
+
+    def for_list(self):
+        """What a list of stories shows (outlet, topics, pictures), in a fixed number of queries."""
+        return self.select_related("provider").prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
+            Prefetch("images", queryset=ArticleImage.objects.order_by("position")),
+        )
+
+    def for_detail(self):
+        """What a story page shows: the list's shape plus the related stories and their targets."""
+        related = RelatedLink.objects.select_related("target").only(
+            *RELATED_LINK_FIELDS, "target__slug", *(f"target__{f}" for f in PUBLIC_FIELDS)
+        )
+        return self.for_list().prefetch_related(
+            Prefetch("related_links", queryset=related.order_by("position"))
+        )
+
+
+RELATED_LINK_FIELDS = (
+    "article_id",
+    "position",
+    "title",
+    "excerpt",
+    "web_url",
+    "original_url",
+    "published_at",
+    "provider",
+    "target_id",
+)
+"""What a story page shows of each related story."""
 
 
 class Article(models.Model):
@@ -164,6 +224,10 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def is_public(self):
+        """The rule of ``Article.objects.published()`` for this one story."""
+        return self.published
 
 
 def local_image_path(instance, filename):

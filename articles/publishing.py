@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from newsroom import pagecache
+
 from .models import Article
 from .review_states import DecidedBy, ReviewState
 
@@ -95,6 +97,8 @@ def _set(articles, user, values, unchanged, logged_fields):
                 action_flag=CHANGE,
                 change_message=[{"changed": {"fields": [_label(f) for f in logged_fields]}}],
             )
+            # update() sends no signals: retire the cached pages once it commits.
+            transaction.on_commit(pagecache.pages_changed)
     return len(changed)
 
 

@@ -14,6 +14,7 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
 )
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     Case,
@@ -44,6 +45,18 @@ Real text never holds them, and they survive HTML escaping untouched, so
 :func:`safe_headline` can escape everything first and then turn only these
 into ``<mark>`` tags.
 """
+
+
+MAX_WORDS = 32
+"""The most words a search may have: each word is one more condition, and around a
+hundred of them overflow Python's recursion (and SQLite's parser) when the
+query is built; no reader's search needs so many."""
+
+
+def validate_search(value):
+    """A form validator: refuse a search of more than :data:`MAX_WORDS` words."""
+    if len((value or "").split()) > MAX_WORDS:
+        raise ValidationError(f"Use at most {MAX_WORDS} words in a search.", code="too_many_words")
 
 
 def search_articles(queryset, query, *, order_by_rank=False):

@@ -1,7 +1,7 @@
 """Sitemap sections: the home page, every published story, topics and outlets."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.urls import reverse
 
 from providers.models import Provider
@@ -43,8 +43,7 @@ class TopicSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        published = Article.objects.published().filter(topics=OuterRef("pk"))
-        return Topic.objects.filter(Exists(published)).only("slug").order_by("slug")
+        return Topic.objects.public().only("slug").order_by("slug")
 
 
 class ProviderSitemap(Sitemap):
@@ -52,8 +51,7 @@ class ProviderSitemap(Sitemap):
     limit = 10_000
 
     def items(self):
-        published = Article.objects.published().filter(provider=OuterRef("pk"))
-        return Provider.objects.filter(Exists(published)).only("domain").order_by("domain")
+        return Provider.objects.public().only("domain").order_by("domain")
 
 
 SITEMAPS = {

@@ -13,7 +13,6 @@ same order, one bare SELECT ... LIMIT 100), the floor the page cannot beat.
 """
 
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -33,61 +32,16 @@ import django  # noqa: E402
 
 django.setup()
 
-import datetime as dt  # noqa: E402
-
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
-from articles.identity import url_hash  # noqa: E402
-from articles.models import Article, Topic  # noqa: E402
+from articles.models import Article  # noqa: E402
 from articles.search import search_articles  # noqa: E402
 from articles.tests.admin_helpers import make_editor  # noqa: E402
-from providers.models import Provider  # noqa: E402
+from bench.stories import generate  # noqa: E402
 
-WORDS = (
-    "model chip robot vision language safety hospital benchmark startup open data "
-    "training inference lab policy regulators cloud edge speech translation agent"
-).split()
 REPEAT = 7
-
-
-def generate(stories):
-    rng = random.Random(42)
-    providers = Provider.objects.bulk_create(
-        Provider(domain=f"outlet{i}.example", name=f"Outlet {i}") for i in range(200)
-    )
-    topics = Topic.objects.bulk_create(
-        Topic(name=f"Topic {i}", slug=f"topic-{i}") for i in range(40)
-    )
-    start = dt.datetime(2021, 1, 1, tzinfo=dt.UTC)
-    batch = []
-    for i in range(stories):
-        url = f"https://news.example/{i}"
-        words = rng.sample(WORDS, 6)
-        batch.append(
-            Article(
-                slug=f"story-{i}",
-                title=" ".join(words).capitalize() + f" {i}",
-                excerpt=" ".join(rng.sample(WORDS, 12)),
-                type="video" if i % 20 == 0 else "article",
-                category="news",
-                published_at=start + dt.timedelta(minutes=26 * i + rng.randrange(20)),
-                web_url=url,
-                web_url_hash=url_hash(url),
-                quality=None if i % 10 == 0 else rng.randrange(0, 130),
-                heat=rng.randrange(0, 400),
-                published=i % 5 != 0,
-                provider=providers[rng.randrange(len(providers))],
-            )
-        )
-    Article.objects.bulk_create(batch, batch_size=2000)
-    through = Article.topics.through
-    pks = Article.objects.values_list("pk", flat=True)
-    through.objects.bulk_create(
-        (through(article_id=pk, topic_id=topics[pk % 40].pk) for pk in pks), batch_size=5000
-    )
-    return providers, topics
 
 
 class QueryLog(list):

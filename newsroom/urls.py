@@ -8,9 +8,11 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS
+from newsroom.health import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("api/", include("articles.api_urls")),
     path(
         "sitemap.xml",

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db.models import OuterRef, Q
+from django.db.models import OuterRef
 
 from articles.admin.counts import row_count
 from articles.models import Article
@@ -37,7 +37,7 @@ class ProviderAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(
                 story_count=row_count(stories),
-                published_count=row_count(stories.filter(Q(published=True))),
+                published_count=row_count(stories.published()),
             )
         )
 

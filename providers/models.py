@@ -1,8 +1,17 @@
+from django.apps import apps
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
 from .logos import remote_images
+
+
+class ProviderQuerySet(models.QuerySet):
+    def public(self):
+        """Outlets the public may see: defined by their own file, or carrying a public story."""
+        stories = apps.get_model("articles", "Article").objects.published()
+        return self.filter(~Q(source_file="") | Exists(stories.filter(provider=OuterRef("pk"))))
 
 
 class Provider(models.Model):
@@ -43,6 +52,8 @@ class Provider(models.Model):
     source_file = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

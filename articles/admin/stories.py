@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.db.models import F
 from django.template.defaultfilters import truncatechars
 
 from ..models import Article, ArticleImage, RelatedLink, RuleHit
@@ -29,6 +30,20 @@ SOURCE_FIELDS = [
 class ArticleChangeList(ChangeList):
     # Long texts the list never shows: real bodies run to tens of kilobytes.
     UNSHOWN = ["body", "excerpt", "secured", "extra", "provider_data", "source_keys"]
+    # Scores an editor sorts by; unscored stories go last either way, on every database
+    # (PostgreSQL would put NULLs first in a descending sort, SQLite last).
+    SCORES = {"quality", "heat"}
+
+    def get_ordering(self, request, queryset):
+        return [self._scored_first(field) for field in super().get_ordering(request, queryset)]
+
+    def _scored_first(self, field):
+        if isinstance(field, str) and field.removeprefix("-") in self.SCORES:
+            score = F(field.removeprefix("-"))
+            if field.startswith("-"):
+                return score.desc(nulls_last=True)
+            return score.asc(nulls_last=True)
+        return field
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from articles.models import SourceFile
 from articles.reports import FileReport
 from articles.review import describe_actions, import_actions
+from newsroom import pagecache
 
 from . import writer
 from .parse import parse_many
@@ -105,6 +106,7 @@ def import_paths(
     )
     if not (dry_run or strict):
         run.execute()
+        _retire_cached_pages(run.report)
         return run.report
     try:
         with transaction.atomic():
@@ -113,7 +115,15 @@ def import_paths(
                 raise _StopImport
     except _StopImport:
         pass
+    else:
+        _retire_cached_pages(run.report)
     return run.report
+
+
+def _retire_cached_pages(report):
+    # The writer inserts and updates in bulk, past the signals that retire pages.
+    if report.created or report.updated or report.linked:
+        pagecache.pages_changed()
 
 
 class _ImportRun:

@@ -181,7 +181,7 @@ class TestFiltersAndGate:
 
     def test_unpublished_never_listed(self, client):
         """Unpublished stories are absent from every API page."""
-        topic = TopicFactory(slug="t")
+        topic = TopicFactory(slug="t", source_file="t.yaml")
         ArticleFactory(title="Draft", published=False, topics=[topic])
         assert get_json(client, "/api/news/")["value"] == []
         assert get_json(client, "/api/news/t/")["value"] == []

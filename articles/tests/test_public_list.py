@@ -55,10 +55,10 @@ class TestStoryList:
             assert f'for="id_{name}"' in body
 
     def test_invalid_filter_is_reported_not_fatal(self, client):
-        """A malformed date shows a field error; the page still renders."""
+        """A malformed date shows a field error with a 400; the page still renders."""
         ArticleFactory(title="Still here")
         response = client.get(HOME, {"since": "not-a-date"})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "Enter a valid date" in response.content.decode()
         assert titles(response) == ["Still here"]
 

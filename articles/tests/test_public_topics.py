@@ -11,9 +11,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def taxonomy():
-    ai = TopicFactory(name="AI", slug="ai", description="Everything <em>AI</em>.")
-    vision = TopicFactory(name="Computer Vision", slug="computer-vision", parent=ai)
-    TopicFactory(name="Robotics", slug="robotics", parent=ai)
+    """Topics defined by taxonomy files: public even before any story carries them."""
+    ai = TopicFactory(
+        name="AI", slug="ai", description="Everything <em>AI</em>.", source_file="ai.yaml"
+    )
+    vision = TopicFactory(
+        name="Computer Vision", slug="computer-vision", parent=ai, source_file="vision.yaml"
+    )
+    TopicFactory(name="Robotics", slug="robotics", parent=ai, source_file="robotics.yaml")
     return ai, vision
 
 

@@ -15,6 +15,7 @@ def outlet():
         name="The <Gazette>",
         description="Daily news & views.",
         source_images=[{"url": "https://gazette.example/logo.png", "width": 50, "height": 50}],
+        source_file="gazette.example.md",  # defined by its organization file: public
     )
 
 

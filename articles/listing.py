@@ -1,0 +1,94 @@
+"""The filtered story list every list page shares, and the filter a page can fix."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.shortcuts import get_object_or_404
+
+from .filters import ArticleFilter
+from .models import Article
+from .querystrings import filter_query
+
+
+@dataclass(frozen=True)
+class FixedFilter:
+    """A list page about one object (a topic, an outlet): the object fixes one filter.
+
+    The URL names the object by ``field`` (the URL keyword has the same name);
+    only objects the public may see (``model.objects.public()``) have a page.
+    The list keeps the stories reaching the object through ``stories``; the
+    filter ``name`` leaves the form and joins the feed links with the
+    object's ``field`` as its value; the object is in the context as ``name``.
+    """
+
+    name: str
+    model: type
+    field: str
+    stories: str
+    related: tuple = ()
+    case_insensitive: bool = False
+
+    def get_object(self, kwargs):
+        value = kwargs[self.field]
+        if self.case_insensitive:
+            value = value.lower()
+        public = self.model.objects.public()
+        if self.related:
+            public = public.select_related(*self.related)
+        return get_object_or_404(public, **{self.field: value})
+
+    def narrow(self, articles, obj):
+        return articles.filter(**{self.stories: obj})
+
+    def query(self, obj):
+        return {self.name: getattr(obj, self.field)}
+
+
+class FilteredArticleListMixin:
+    """A paginated, filterable list of published stories; a page may fix one filter.
+
+    A page declares ``fixed_filter`` (a :class:`FixedFilter`) to list the
+    stories of one object; an invalid filter value is shown on the form and
+    answered with a 400.
+    """
+
+    paginate_by = 20
+    context_object_name = "articles"
+    fixed_filter = None
+
+    def get(self, request, *args, **kwargs):
+        fixed = self.fixed_filter
+        self.fixed_object = fixed.get_object(kwargs) if fixed else None
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.errors:
+            response.status_code = 400
+        return response
+
+    def get_fixed_filters(self):
+        if self.fixed_filter is None:
+            return {}
+        return self.fixed_filter.query(self.fixed_object)
+
+    def get_queryset(self):
+        articles = Article.objects.published().for_list()
+        if self.fixed_filter is not None:
+            articles = self.fixed_filter.narrow(articles, self.fixed_object)
+        self.filterset = ArticleFilter(self.request.GET, queryset=articles)
+        for name in self.get_fixed_filters():
+            self.filterset.filters.pop(name)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        fixed_filters = self.get_fixed_filters()
+        fixed = urlencode(fixed_filters)
+        query = filter_query(self.request.GET, exclude=("page", *fixed_filters))
+        context.update(
+            filter=self.filterset,
+            page_query=query,
+            feed_query="&".join(part for part in (fixed, query) if part),
+            filtered=bool(query),
+        )
+        if self.fixed_filter is not None:
+            context[self.fixed_filter.name] = self.fixed_object
+        return context

@@ -1,0 +1,180 @@
+"""Newsroom under load: gunicorn on loopback, wrk against each public path and a hello-world.
+
+Run from the repository root (wrk from Debian's package; Redis for the warm runs):
+    bin/with-redis .venv/bin/python bench/load.py                     # SQLite
+    bin/with-redis bin/with-postgres .venv/bin/python bench/load.py   # PostgreSQL
+Options: --stories N (20,000), --seconds S per path (10), --connections C (32),
+--modes cold,warm (warm needs NEWSROOM_TEST_REDIS_URL, which bin/with-redis sets).
+
+It builds N generated stories in a fresh database (a temporary SQLite file, or the
+empty database DATABASE_URL names), starts gunicorn with the project's
+gunicorn.conf.py (DEBUG off, static files collected), and for each mode — cold: the
+page cache off; warm: the page cache on Redis — loads /bench/hello/ and then each
+path, printing req/s, p50, p99, errors and the ratio to hello-world's req/s in the
+same run. Goals (issue 16): warm >= 0.5, cold >= 0.1, 0 errors.
+"""
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TMP = tempfile.TemporaryDirectory(prefix="newsroom-load-")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP.name}/load.sqlite3")
+os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1"
+os.environ["DJANGO_STATIC_ROOT"] = f"{TMP.name}/static"
+os.environ.pop("DJANGO_DEBUG", None)
+os.environ.pop("REDIS_URL", None)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from articles.models import Article  # noqa: E402
+from bench.stories import generate  # noqa: E402
+
+HELLO = "/bench/hello/"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def paths():
+    story = Article.objects.filter(published=True).order_by("-published_at").first()
+    return [
+        ("home", "/"),
+        ("page 50", "/?page=50"),
+        ("topic", "/topics/topic-3/"),
+        ("outlet", "/providers/outlet7.example/"),
+        ("search", "/?q=robot"),
+        ("story", story.get_absolute_url()),
+        ("API", "/api/news/"),
+        ("RSS", "/feeds/rss/"),
+    ]
+
+
+def start_gunicorn(port, extra_env):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.load_settings",
+        "PYTHONPATH": str(ROOT),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESS_LOG": "off",  # the access log would cost as much as a page
+        **extra_env,
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(f"{TMP.name}/gunicorn.log", "ab"),
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{HELLO}", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("gunicorn did not start:\n" + Path(f"{TMP.name}/gunicorn.log").read_text()[-3000:])
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def milliseconds(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def wrk(url, seconds, connections):
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": milliseconds(re.search(r"\s50%\s+(\S+)", output).group(1)),
+        "p99": milliseconds(re.search(r"\s99%\s+(\S+)", output).group(1)),
+        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
+    }
+
+
+def load(mode, port, cases, seconds, connections):
+    base = f"http://127.0.0.1:{port}"
+    for _, path in cases:  # warm the server (and, warm, the cache) once per path
+        urllib.request.urlopen(base + path, timeout=30).read()
+    hello = wrk(base + HELLO, seconds, connections)
+    print(f"\n{mode}: {connections} connections, {seconds} s per path")
+    print(f"{'path':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}")
+    rows = [("hello", hello)]
+    rows += [(name, wrk(base + path, seconds, connections)) for name, path in cases]
+    for name, row in rows:
+        print(
+            f"{name:<10} {row['rps']:>8.0f} {row['p50']:>8.1f} {row['p99']:>8.1f} "
+            f"{row['errors']:>7} {row['rps'] / hello['rps']:>6.2f}"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, default=20_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--modes", default="cold,warm")
+    options = parser.parse_args()
+    modes = options.modes.split(",")
+    redis = os.environ.get("NEWSROOM_TEST_REDIS_URL")
+    if "warm" in modes and not redis:
+        sys.exit("warm runs need Redis: run under bin/with-redis (or pass --modes cold)")
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    if not Article.objects.exists():
+        generate(options.stories)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    cases = paths()
+    connection.close()
+    print(
+        f"{Article.objects.count()} stories on {connection.vendor}, ready in "
+        f"{time.perf_counter() - started:.0f} s; {os.cpu_count()} CPUs; gunicorn.conf.py defaults"
+    )
+
+    settings_by_mode = {
+        "cold": {"NEWSROOM_PAGE_CACHE_SECONDS": "0"},
+        "warm": {"REDIS_URL": redis or "", "NEWSROOM_PAGE_CACHE_SECONDS": "300"},
+    }
+    for mode in modes:
+        port = free_port()
+        server = start_gunicorn(port, settings_by_mode[mode])
+        try:
+            load(mode, port, cases, options.seconds, options.connections)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
