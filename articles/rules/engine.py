@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.review_states import DecidedBy, ReviewState
+from newsroom.pagecache import pages_changed
 
 from .matching import load_facts, matches
 from .models import STATE_ACTIONS, Action, Rule, RuleHit
@@ -135,6 +136,9 @@ class _Plan:
                 [through(article_id=a, topic_id=t) for a, t in self.topics], ignore_conflicts=True
             )
             update_search_vectors(sorted({a for a, _ in self.topics}))
+        if self.hits:
+            # update() sends no signals: retire the cached public pages once it commits.
+            transaction.on_commit(pages_changed)
         RuleHit.objects.bulk_create(
             RuleHit(
                 rule=rule,
