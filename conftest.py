@@ -1,4 +1,7 @@
-"""Project-wide test settings: fast password hashing, a private media folder, backend markers."""
+"""Project-wide test fixtures: a private media folder per test, backend markers.
+
+Settings for the whole run live in newsroom/settings_test.py.
+"""
 
 from pathlib import Path
 
@@ -22,8 +25,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _isolated_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # WhiteNoise warns when STATIC_ROOT is missing; tests never collect static files.
     settings.STATIC_ROOT = tmp_path / "static"

@@ -29,7 +29,7 @@ class ArticleListForm(forms.ModelForm):
         required=False,
         min_value=0,
         label="Quality",
-        widget=forms.NumberInput(attrs={"class": "vIntegerField", "style": "width: 4em"}),
+        widget=forms.NumberInput(attrs={"class": "vIntegerField"}),  # admin CSS sizes it
     )
 
     def __init__(self, *args, **kwargs):

@@ -2,16 +2,18 @@
 
 import pytest
 
-from .browser import CHROMIUM, CHROMIUM_ARGS
+from .browser import CHROMIUM, CHROMIUM_ARGS, OfflineBrowser
 
 
 @pytest.fixture
-def chromium(monkeypatch):
-    """A launched chromium. Playwright's sync API runs an event loop in this thread,
-    and Django refuses database access from such a thread unless told it is deliberate."""
+def chromium(monkeypatch, live_server):
+    """A launched chromium whose every page reaches the live server only (``OfflineBrowser``).
+
+    Playwright's sync API runs an event loop in this thread, and Django refuses
+    database access from such a thread unless told it is deliberate."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield OfflineBrowser(browser, live_server.url)
         browser.close()

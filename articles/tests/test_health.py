@@ -23,10 +23,11 @@ def test_healthy_server_answers_ok(client):
 
 def test_unreachable_cache_takes_the_server_out_of_rotation(client, settings):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-        }
+        },
     }
     response = client.get(reverse("health"))
     assert response.status_code == 503

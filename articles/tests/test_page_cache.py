@@ -47,7 +47,7 @@ def page_cache(request, settings):
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": uuid.uuid4().hex,
         }
-    settings.CACHES = {"default": backend}
+    settings.CACHES = {**settings.CACHES, "default": backend}  # the login throttle keeps its own
     settings.PAGE_CACHE_SECONDS = 300
     return request.param
 

@@ -29,15 +29,11 @@ def placeholder_png():
 
 
 @pytest.fixture
-def browser_page(live_server, chromium):
-    image = placeholder_png()
-    page = chromium.new_page(viewport=VIEWPORTS["desktop"])
-    # The demo's images live on the internet; the test machine has none, so
-    # every outside request gets a local placeholder instead of a failure.
-    page.route(
-        lambda url: not url.startswith(live_server.url),
-        lambda route: route.fulfill(status=200, content_type="image/png", body=image),
-    )
+def browser_page(chromium):
+    # The demo's images live on outlets' hosts: a local placeholder stands in for each,
+    # so the screenshots show the layout and the page logs no failed loads.
+    stand_in = {"status": 200, "content_type": "image/png", "body": placeholder_png()}
+    page = chromium.new_page(stand_in=stand_in, viewport=VIEWPORTS["desktop"])
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -53,7 +49,7 @@ def screenshot(page, name):
 
 
 class TestReaderJourney:
-    def test_list_filter_story_related(self, live_server, browser_page):
+    def test_list_filter_story_related(self, live_server, browser_page, chromium):
         """A reader lists stories, filters by topic, opens a story and follows a related link."""
         import_paths(
             [FIXTURES / "topics", FIXTURES / "organizations", FIXTURES / "news"], workers=1
@@ -91,3 +87,4 @@ class TestReaderJourney:
         assert page.locator("h1").inner_text() == target.title
 
         assert errors == []
+        assert chromium.csp_violations == []
