@@ -43,8 +43,8 @@ def main():
         ids = matching_ids(rule)
         caught.update(ids)
         print(f"\n{rule.name} ({rule.get_action_display().lower()}): {len(ids)} stories")
-        for title in Article.objects.filter(pk__in=ids).order_by("title").values_list(
-            "title", flat=True
+        for title in (
+            Article.objects.filter(pk__in=ids).order_by("title").values_list("title", flat=True)
         ):
             print(f"  - {title[:110]}")
     print(f"\nall starter rules together: {len(caught)} of {stories} stories")

@@ -30,8 +30,7 @@ CAUGHT = {
         "TensorFlow, Kount",
         "Natural Language Processing Market Analysis 2021 to 2025: Decisive Approach, "
         "Remarkable Growth and Countless Market Share with Future Prospects",
-        "Speech Recognition Software Market Next Big Thing | Major Giants Google, Microsoft, "
-        "Baidu",
+        "Speech Recognition Software Market Next Big Thing | Major Giants Google, Microsoft, Baidu",
         "The global machine translation market at a CAGR of over 19% during the forecast period",
         "Worldwide AI in Computer Vision Industry to 2027 - Rise in Demand for Automating "
         "Processes Across Industries Presents Opportunities - ResearchAndMarke",
