@@ -1,13 +1,19 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Prefetch, Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from images.files import content_hash, original_name
 
 from .identity import url_hash
-from .review_states import DecidedBy, ReviewState, consistent_state, sync_instance, sync_update
+from .review_states import (
+    DecidedBy,
+    ReviewState,
+    consistent_state,
+    ranked_quality,
+    sync_instance,
+    sync_update,
+)
 
 
 class TopicQuerySet(models.QuerySet):
@@ -197,7 +203,7 @@ class Article(models.Model):
             models.Index(
                 models.F("review_state"),
                 models.F("coverage").desc(),
-                Coalesce("quality", models.Value(-1)).desc(),
+                ranked_quality().desc(),
                 models.F("published_at").desc(),
                 models.F("id").desc(),
                 name="article_review_queue_idx",

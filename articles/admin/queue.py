@@ -22,8 +22,7 @@ import json
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -32,14 +31,14 @@ from django.views.decorators.http import require_POST
 
 from .. import publishing
 from ..models import Article, RuleHit, Topic
-from ..review_states import DecidedBy, ReviewState
+from ..review_states import DecidedBy, ReviewState, ranked_quality
 from ..rules.models import STATE_ACTIONS
 
 PAGE_SIZE = 50
 
 ATTENTION_ORDER = (
     F("coverage").desc(),
-    Coalesce("quality", Value(-1)).desc(),
+    ranked_quality().desc(),
     F("published_at").desc(),
     F("id").desc(),
 )

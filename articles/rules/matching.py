@@ -48,11 +48,17 @@ def load_facts(queryset):
     from articles.models import Article
 
     rows = list(queryset.values_list(*FACT_FIELDS))
-    topics = {}
-    links = Article.topics.through.objects.filter(article_id__in=[row[0] for row in rows])
+    topics = {pk: set() for pk, *_ in rows}
+    links = Article.topics.through.objects.all()
+    if rows and max(topics) - min(topics) < 4 * len(rows):
+        # A scan's batch is a run of ids: a range is far cheaper than 2,000 parameters.
+        links = links.filter(article_id__gte=min(topics), article_id__lte=max(topics))
+    else:
+        links = links.filter(article_id__in=list(topics))
     for article_id, topic_id in links.values_list("article_id", "topic_id"):
-        topics.setdefault(article_id, set()).add(topic_id)
-    return [Facts(*row, topic_ids=topics.get(row[0], set())) for row in rows]
+        if article_id in topics:
+            topics[article_id].add(topic_id)
+    return [Facts(*row, topic_ids=topics[row[0]]) for row in rows]
 
 
 def matches(rule, facts):
