@@ -10,6 +10,7 @@ from datetime import UTC
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 
+from .clusters.public import one_per_cluster
 from .filters import filter_or_400
 from .jsonerrors import json_errors
 from .models import Article, Topic
@@ -28,6 +29,8 @@ def news(request, topic_slug=None, page=None):
     if topic_slug is not None:
         topic = get_object_or_404(Topic.objects.public(), slug=topic_slug)
         queryset = queryset.filter(topics=topic)
+    if request.GET.get("collapse") == "clusters":  # opt-in: one item per story by default
+        queryset = one_per_cluster(queryset)
     start = (page - 1) * PAGE_SIZE
     # One row beyond the page tells whether a next page exists, without a COUNT.
     rows = list(queryset[start : start + PAGE_SIZE + 1])

@@ -169,6 +169,19 @@ class Article(models.Model):
         "providers.Provider", on_delete=models.PROTECT, related_name="articles"
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    cluster = models.ForeignKey(
+        "Cluster",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
+        help_text="The same story as other outlets reported it; readers see the cluster once.",
+    )
+    cluster_pinned = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="An editor put the story in its cluster: re-clustering never moves it.",
+    )
     secured = models.TextField(blank=True, help_text="Opaque source data; never shown publicly.")
     extra = models.JSONField(
         default=dict, blank=True, help_text="Front-matter keys the model does not know."
@@ -234,6 +247,30 @@ class Article(models.Model):
     def is_public(self):
         """The rule of ``Article.objects.published()`` for this one story."""
         return self.published
+
+
+class Cluster(models.Model):
+    """One story as several outlets reported it (see docs/clusters.md)."""
+
+    lead = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The version readers see first: by default the best quality, then the earliest.",
+    )
+    lead_chosen = models.BooleanField(
+        default=False, editable=False, help_text="An editor chose the lead; clustering keeps it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"Cluster {self.pk}"
 
 
 def local_image_path(instance, filename):
@@ -355,6 +392,6 @@ class SourceFile(models.Model):
         return self.name
 
 
-from .rules.models import Rule, RuleHit  # noqa: E402 - models of the rules package
-
-__all__ = ["Article", "ArticleImage", "RelatedLink", "Rule", "RuleHit", "SourceFile", "Topic"]
+# The clustering's own tables live with its code; importing them here registers them.
+from .clusters.models import StoryKey, StorySignature  # noqa: E402, F401
+from .rules.models import Rule, RuleHit  # noqa: E402, F401 - models of the rules package

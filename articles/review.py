@@ -11,14 +11,6 @@ from .admin.counts import row_count
 from .models import Article, RelatedLink, RuleHit
 from .rules.engine import enabled_rules, run_rules
 
-ACTION_WORDS = {
-    "reject": "rejected",
-    "hold": "held",
-    "publish": "published",
-    "set_quality": "scored",
-    "add_topic": "topics added",
-}
-
 
 def after_import(article_ids, now):
     """Refresh the stories' coverage, then run the enabled rules on them."""
@@ -41,9 +33,3 @@ def import_actions(now):
         .annotate(n=Count("pk"))
     )
     return Counter(dict(rows))
-
-
-def describe_actions(actions):
-    """``rules: 3 rejected, 1 held`` for a summary line; empty when rules did nothing."""
-    parts = [f"{actions[a]} {word}" for a, word in ACTION_WORDS.items() if actions[a]]
-    return f"rules: {', '.join(parts)}" if parts else ""

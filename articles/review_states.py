@@ -41,12 +41,17 @@ RULES_MAY_DECIDE = (DecidedBy.NOBODY, DecidedBy.SOURCE)
 """Stories whose state only the file has set: rules run on them at import."""
 
 
-def ranked_quality():
+def ranked_quality(quality=None):
     """The score with unscored stories as -1, so they sort last on every backend.
 
     The -1 is written into the SQL, not sent as a parameter: the database then sees
-    the same expression in the query as in the index on it, and uses the index."""
-    return Func(F("quality"), template="COALESCE(%(expressions)s, -1)", output_field=IntegerField())
+    the same expression in the query as in the index on it, and uses the index.
+    ``quality`` is another reference to the score (an ``OuterRef``) if given."""
+    return Func(
+        quality if quality is not None else F("quality"),
+        template="COALESCE(%(expressions)s, -1)",
+        output_field=IntegerField(),
+    )
 
 
 def consistent_state():

@@ -5,11 +5,12 @@ Run from the repository root:
 
 Uses bench/admin_changelist.py's database and data (a fresh SQLite file in a
 temporary folder; STORIES stories, default 100,000, a fifth of them unpublished,
-so waiting), gives the stories varied coverage, then times as an editor:
+so waiting), gives the stories varied coverage and puts them in clusters of three,
+then times as an editor:
 
 - the queue's first page and a deep page, each against its baseline measured in
-  the same run: the bare ORM fetch of the same 50 rows in the same order (one
-  SELECT ... LIMIT 50), the floor the page cannot beat;
+  the same run: the bare ORM fetch of 50 waiting stories in the same order (one
+  SELECT ... LIMIT 50, no one-per-cluster condition), the floor the page cannot beat;
 - one keystroke's action (hold, then undo), against a bare one-row UPDATE;
 - a rule's preview over every stored story (a title pattern, so every story's
   title goes through RE2), against loading the same titles with the ORM.
@@ -28,7 +29,7 @@ from django.db.models import F  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
 from articles.admin.queue import ATTENTION_ORDER, PAGE_SIZE  # noqa: E402
-from articles.models import Article, Rule  # noqa: E402
+from articles.models import Article, Cluster, Rule  # noqa: E402
 from articles.rules.apply import preview  # noqa: E402
 from articles.tests.admin_helpers import make_editor  # noqa: E402
 
@@ -43,6 +44,10 @@ def main():
     call_command("migrate", verbosity=0)
     generate(stories)
     Article.objects.update(coverage=1 + F("id") % 7)
+    # Clusters of three consecutive stories, as copies of one story would be.
+    Cluster.objects.bulk_create(Cluster() for _ in range(stories // 3 + 1))
+    first = Cluster.objects.order_by("pk").values_list("pk", flat=True).first()
+    Article.objects.update(cluster_id=(F("id") - 1) / 3 + first)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     waiting = Article.objects.filter(review_state="waiting")

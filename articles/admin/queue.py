@@ -1,8 +1,10 @@
 """The review queue: what waits for an editor, most deserving first, triaged by keyboard.
 
-Rows are stories (one per story until clusters exist: ``QueueRows`` is the one place
-that says what a row is, so a cluster version only replaces it). Order of attention,
-highest first:
+Rows are clusters: a story and the other outlets' versions of it appear once, as
+the cluster's story that comes first in the order below, with the number of other
+copies in the same state (``QueueRows`` is the one place that says what a row is).
+Keys act on the row's story; a copy still waiting then takes the cluster's row.
+Order of attention, highest first:
 
 1. coverage: how many outlets reported the story (the story and the related stories
    its source lists), since a story many outlets carry is one readers expect;
@@ -22,7 +24,8 @@ import json
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models.lookups import Exact, GreaterThan
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -33,6 +36,7 @@ from .. import publishing
 from ..models import Article, RuleHit, Topic
 from ..review_states import DecidedBy, ReviewState, ranked_quality
 from ..rules.models import STATE_ACTIONS
+from .counts import row_count
 
 PAGE_SIZE = 50
 
@@ -67,8 +71,13 @@ class QueueRows:
     def __init__(self, state):
         self.state = state
 
+    def in_state(self):
+        return Article.objects.filter(review_state=self.state)
+
     def stories(self):
-        return Article.objects.filter(review_state=self.state).order_by(*ATTENTION_ORDER)
+        """One story per cluster: the one no copy in the same state comes before."""
+        ahead = self.in_state().filter(cluster=OuterRef("cluster")).filter(_ahead_of_outer())
+        return self.in_state().filter(~Exists(ahead)).order_by(*ATTENTION_ORDER)
 
     def count(self):
         return self.stories().count()
@@ -91,12 +100,31 @@ class QueueRows:
                 "provider__name",
                 "provider__domain",
             )
+            .annotate(copies=row_count(self._copies()))
             .prefetch_related(
                 Prefetch("topics", queryset=Topic.objects.only("pk", "name")),
                 Prefetch("rule_hits", queryset=state_hits, to_attr="state_hits"),
             )[offset : offset + size]
         )
         return [QueueRow(story, _rule_decision(story)) for story in stories]
+
+    def _copies(self):
+        return self.in_state().filter(cluster=OuterRef("cluster")).exclude(pk=OuterRef("pk"))
+
+
+def _ahead_of_outer():
+    """Comes before the outer story in ``ATTENTION_ORDER`` (every key descending)."""
+    keys = [
+        (F("coverage"), OuterRef("coverage")),
+        (ranked_quality(), ranked_quality(OuterRef("quality"))),
+        (F("published_at"), OuterRef("published_at")),
+        (F("id"), OuterRef("id")),
+    ]
+    condition = None
+    for mine, theirs in reversed(keys):
+        later = GreaterThan(mine, theirs)
+        condition = later if condition is None else later | (Exact(mine, theirs) & condition)
+    return condition
 
 
 def _rule_decision(story):

@@ -7,7 +7,7 @@ from django.template.defaultfilters import truncatechars
 from ..models import Article, ArticleImage, RelatedLink, RuleHit
 from ..review_states import record_editor_change
 from ..search import search_articles
-from . import actions, queue
+from . import actions, clusters, queue
 from .filters import HeatBandFilter, QualityBandFilter, TopicFilter, TypeFilter
 from .listedit import SafeListEditMixin
 from .rules import rule_hits_html
@@ -51,6 +51,7 @@ class ArticleChangeList(ChangeList):
         # SQLite's planner starts from the provider table under a filter or a
         # sort by quality and sorts every story (400 ms on 100,000 rows instead
         # of 8 ms). One more query per page, never one per row.
+        queryset = clusters.annotate_coverage(queryset)
         return queryset.defer(*self.UNSHOWN).prefetch_related(
             *self.model_admin.list_prefetch_related
         )
@@ -88,6 +89,7 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
         "quality",
         "heat",
         "published",
+        clusters.coverage,
         "review_state",
     ]
     list_display_links = ["title_short"]
@@ -100,6 +102,7 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
         TypeFilter,
         ("provider", admin.RelatedFieldListFilter),
         TopicFilter,
+        clusters.OtherCoverageFilter,
     ]
     list_select_related = ()  # Not joined but prefetched: see ArticleChangeList.
     list_prefetch_related = ["provider"]
@@ -117,6 +120,8 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
         actions.hold_selected,
         actions.reject_selected,
         actions.set_quality,
+        clusters.group_selected,
+        clusters.split_selected,
     ]
     autocomplete_fields = ["provider", "topics"]
     inlines = [ArticleImageInline, RelatedLinkInline]

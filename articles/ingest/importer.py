@@ -12,16 +12,15 @@ Guarantees:
 import hashlib
 import multiprocessing
 import os
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from articles.clusters.assign import cluster_new_stories
 from articles.models import SourceFile
-from articles.reports import FileReport
-from articles.review import describe_actions, import_actions
+from articles.reports import ImportReport
+from articles.review import import_actions
 from newsroom import pagecache
 
 from . import writer
@@ -44,18 +43,6 @@ KNOWN_OTHER_SUFFIXES = {".json", ".html", ".css", ".js", ".png", ".jpg", ".jpeg"
 
 class ImportPathError(ValueError):
     """A path named on the command line does not exist."""
-
-
-@dataclass
-class ImportReport(FileReport):
-    linked: int = 0
-    """Related links that now point at a story of ours."""
-    rule_actions: Counter = field(default_factory=Counter)
-    """What the enabled rules did to the imported stories, by action."""
-
-    def summary(self):
-        rules = describe_actions(self.rule_actions)
-        return super().summary() + (f"; {rules}" if rules else "")
 
 
 class _StopImport(Exception):
@@ -161,6 +148,7 @@ class _ImportRun:
                 pool.terminate()
         self.report.linked = writer.link_related_stories()
         self.report.rule_actions = import_actions(self.now)
+        cluster_new_stories()
 
     def changed_items(self, paths):
         """Read and hash a window of files; count the unchanged ones right away."""

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError
 from django.core.management.base import OutputWrapper
 
-from articles.ingest.progress import ProgressBar
 from articles.models import Article, ArticleImage, SourceFile
+from articles.reports import ProgressBar
 
 from .helpers import news_text, run_import, write
 

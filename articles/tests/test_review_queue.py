@@ -6,7 +6,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from articles.models import Article, RuleHit
+from articles.models import Article, Cluster, RuleHit
 from articles.rules.engine import run_rules
 
 from .factories import ArticleFactory, TopicFactory
@@ -40,6 +40,20 @@ class TestOrder:
         response = editor_client.get(QUEUE)
         assert queued(response) == [widely_covered.pk, high.pk, new_low.pk, old_low.pk, unscored.pk]
         assert response.context["total"] == 5
+
+    def test_one_row_per_cluster_its_first_story_with_the_copies_counted(self, editor_client):
+        cluster = Cluster.objects.create()
+        copies = [waiting_story(quality=q, cluster=cluster) for q in (40, 80, 60)]
+        published_copy = ArticleFactory(published=True, cluster=cluster)
+        alone = waiting_story(quality=50)
+        response = editor_client.get(QUEUE)
+        assert queued(response) == [copies[1].pk, alone.pk]
+        assert response.context["total"] == 2
+        assert [row.story.copies for row in response.context["rows"]] == [2, 0]
+        assert "(+2 copies waiting in its cluster)" in response.content.decode()
+        act(editor_client, copies[1], "publish")  # the next copy takes the cluster's row
+        assert queued(editor_client.get(QUEUE)) == [copies[2].pk, alone.pk]
+        assert published_copy.pk not in queued(editor_client.get(QUEUE))
 
     def test_held_and_rejected_have_their_own_tabs_with_the_rule(self, editor_client):
         junk = waiting_story(title="Market report | Major Giants")

@@ -45,7 +45,7 @@ def set_review_states(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_image_local_copies'),
+        ('articles', '0005_story_clusters'),
         ('providers', '0002_logo_thumbnails'),
     ]
 
