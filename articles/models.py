@@ -221,6 +221,8 @@ class Article(models.Model):
                 models.F("id").desc(),
                 name="article_review_queue_idx",
             ),
+            # The queue's one row per cluster: its count and each row's copies.
+            models.Index(fields=["review_state", "cluster"], name="article_review_cluster_idx"),
         ]
         constraints = [
             models.CheckConstraint(

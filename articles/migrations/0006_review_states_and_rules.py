@@ -108,6 +108,10 @@ class Migration(migrations.Migration):
             model_name='article',
             index=models.Index(models.F('review_state'), models.OrderBy(models.F('coverage'), descending=True), models.OrderBy(models.Func(models.F('quality'), output_field=models.IntegerField(), template='COALESCE(%(expressions)s, -1)'), descending=True), models.OrderBy(models.F('published_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='article_review_queue_idx'),
         ),
+        migrations.AddIndex(
+            model_name='article',
+            index=models.Index(fields=['review_state', 'cluster'], name='article_review_cluster_idx'),
+        ),
         migrations.RunPython(set_review_states, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='article',
