@@ -28,6 +28,7 @@ FOREIGN_KEYS = {
     "target_id": "article",
     "topic_id": "topic",
     "provider_id": "provider",
+    "cluster_id": "cluster",
 }
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
 
@@ -43,6 +44,14 @@ def bulk_create_rows(model, rows, unique_fields=None, update_fields=None):
         model.objects.bulk_create(objects)
 
 
+def clusters_by_members():
+    """Each cluster's id mapped to its stories' URL hashes: what identifies it across runs."""
+    members = {}
+    for cluster_id, url_hash in Article.objects.values_list("cluster_id", "web_url_hash"):
+        members.setdefault(cluster_id, []).append(url_hash)
+    return {cluster_id: tuple(sorted(hashes)) for cluster_id, hashes in members.items()}
+
+
 def stored_rows():
     """Every column of every table insert_rows writes, as the database returns it;
     primary keys left out and foreign keys given as natural keys."""
@@ -50,6 +59,7 @@ def stored_rows():
         "article": dict(Article.objects.values_list("pk", "web_url_hash")),
         "topic": dict(Topic.objects.values_list("pk", "name")),
         "provider": dict(Provider.objects.values_list("pk", "domain")),
+        "cluster": clusters_by_members(),
     }
     tables = {}
     with connection.cursor() as cursor:
