@@ -256,7 +256,7 @@ def _previous_state(raw):
     if state not in ReviewState.values or decided_by not in DecidedBy.values:
         raise BadRequest("previous names an unknown state")
     if quality is not None and (
-        not isinstance(quality, int) or isinstance(quality, bool) or quality < 0
+        not isinstance(quality, int) or isinstance(quality, bool) or not 0 <= quality < 2**31
     ):
-        raise BadRequest("previous quality must be a whole number, 0 or more")
+        raise BadRequest("previous quality must be a whole number from 0 to 2147483647")
     return {"review_state": state, "decided_by": decided_by, "quality": quality}

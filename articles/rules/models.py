@@ -1,6 +1,7 @@
 """``articles.Rule`` and ``articles.RuleHit`` (imported by ``articles.models``)."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -65,7 +66,10 @@ class Rule(models.Model):
     # The one action.
     action = models.CharField(max_length=20, choices=Action.choices)
     action_quality = models.IntegerField(
-        null=True, blank=True, help_text="For “set quality”: the score to give."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="For “set quality”: the score to give (0 or more, as every score).",
     )
     action_topic = models.ForeignKey(
         "articles.Topic",

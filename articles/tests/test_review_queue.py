@@ -132,6 +132,12 @@ class TestActions:
                     {"review_state": "waiting", "decided_by": "", "quality": -1}
                 ),
             },
+            {
+                "action": "undo",
+                "previous": json.dumps(
+                    {"review_state": "waiting", "decided_by": "", "quality": 2**63}
+                ),
+            },
         ],
     )
     def test_bad_requests_get_a_reason_and_change_nothing(self, editor_client, extra):

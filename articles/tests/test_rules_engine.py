@@ -139,6 +139,11 @@ class TestRuleValidation:
             make_rule(action="add_topic", title_pattern="x")
         assert "action_topic" in invalid.value.message_dict
 
+    def test_a_negative_score_is_refused(self):
+        with pytest.raises(ValidationError) as invalid:
+            make_rule(action="set_quality", action_quality=-1, title_pattern="x")
+        assert "action_quality" in invalid.value.message_dict
+
     def test_a_range_upside_down_is_refused(self):
         with pytest.raises(ValidationError) as invalid:
             make_rule(quality_min=50, quality_max=10)
