@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from images.files import content_hash, original_name
 
+from . import validators
 from .identity import url_hash
 from .review_states import (
     DecidedBy,
@@ -14,6 +15,9 @@ from .review_states import (
     sync_instance,
     sync_update,
 )
+from .slugs import free_slug, story_slug_base, topic_slug_base
+
+SLUG_HELP = "Its address. Leave empty to make one from the {}."
 
 
 class TopicQuerySet(models.QuerySet):
@@ -25,7 +29,9 @@ class TopicQuerySet(models.QuerySet):
 
 class Topic(models.Model):
     name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200, unique=True, blank=True, help_text=SLUG_HELP.format("name")
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -52,8 +58,20 @@ class Topic(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.fill_slug()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.fill_slug()
+
+    def fill_slug(self):
+        """Give a topic without an address one (see articles/slugs.py); keep any it has."""
+        if not self.slug:
+            self.slug = free_slug(Topic, topic_slug_base(self.name), exclude_pk=self.pk)
 
 
 # What the public may see, stated once: the queryset filter below and
@@ -126,7 +144,9 @@ RELATED_LINK_FIELDS = (
 
 
 class Article(models.Model):
-    slug = models.SlugField(max_length=255, unique=True)
+    slug = models.SlugField(
+        max_length=255, unique=True, blank=True, help_text=SLUG_HELP.format("title")
+    )
     title = models.TextField()
     excerpt = models.TextField(blank=True)
     body = models.TextField(blank=True, help_text="Markdown shown below the excerpt.")
@@ -141,9 +161,15 @@ class Article(models.Model):
     quality = models.IntegerField(
         null=True,
         blank=True,
+        validators=[validators.QUALITY],
         help_text="Editorial score; higher ranks first when readers sort by quality.",
     )
-    heat = models.IntegerField(null=True, blank=True, help_text="Popularity score from the source.")
+    heat = models.IntegerField(
+        null=True,
+        blank=True,
+        validators=[validators.HEAT],
+        help_text="Popularity score from the source.",
+    )
     published = models.BooleanField(
         default=False, help_text="Only published stories are visible on the public site."
     )
@@ -237,6 +263,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.web_url_hash = url_hash(self.web_url)
+        self.fill_slug()
         sync_instance(self)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "published" in update_fields:
@@ -249,6 +276,15 @@ class Article(models.Model):
     def is_public(self):
         """The rule of ``Article.objects.published()`` for this one story."""
         return self.published
+
+    def clean(self):
+        self.fill_slug()
+
+    def fill_slug(self):
+        """Give a story without an address one, as the importer would; keep any it has."""
+        if not self.slug:
+            base = story_slug_base(self.source_file, self.title, self.web_url)
+            self.slug = free_slug(Article, base, exclude_pk=self.pk)
 
 
 class Cluster(models.Model):
@@ -290,8 +326,8 @@ class ArticleImage(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
     position = models.PositiveIntegerField(default=0)
     url = models.TextField()
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True, validators=[validators.SIZE])
+    height = models.PositiveIntegerField(null=True, blank=True, validators=[validators.SIZE])
     title = models.TextField(null=True, blank=True)
     attribution = models.TextField(null=True, blank=True)
     is_cached = models.BooleanField(null=True, blank=True)
@@ -337,7 +373,7 @@ class RelatedLink(models.Model):
     cdn_amp_web_url = models.TextField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     type = models.CharField(max_length=100, null=True, blank=True)
-    quality = models.IntegerField(null=True, blank=True)
+    quality = models.IntegerField(null=True, blank=True, validators=[validators.INTEGER])
     provider = models.JSONField(null=True, blank=True)
     images = models.JSONField(null=True, blank=True)
     extra = models.JSONField(default=dict, blank=True)

@@ -11,6 +11,7 @@ on the story again and re-imports keep the editor's choice (see review_states.py
 """
 
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.text import capfirst
 
 from newsroom import pagecache
 
+from . import validators
 from .models import Article
 from .review_states import DecidedBy, ReviewState
 
@@ -55,8 +57,10 @@ def decide(articles, user, state, logged="review_state"):
 
 def set_quality(articles, user, quality):
     """Give every story the editorial score ``quality`` (None clears it)."""
-    if quality is not None and quality < 0:
-        raise ValueError("quality cannot be negative")
+    try:
+        validators.QUALITY(quality)
+    except ValidationError as error:
+        raise ValueError(f"quality: {validators.messages_of(error)}") from None
     # A NULL score does change to a score: Q(quality=None) is "IS NULL".
     unchanged = Q(quality__isnull=True) if quality is None else Q(quality=quality)
     values = {"quality": quality, "decided_by": DecidedBy.EDITOR}

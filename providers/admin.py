@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.db.models import OuterRef
 
 from articles.admin.counts import row_count
+from articles.admin.listquery import PlainListErrors
 from articles.models import Article
+from articles.validators import normalise_domain
 
 from . import scorecard_columns
 from .forms import ProviderLogoForm
@@ -14,11 +16,11 @@ class ProviderForm(ProviderLogoForm):
 
     def clean_domain(self):
         # The model lower-cases on save, but its constraint is validated first.
-        return self.cleaned_data["domain"].strip().lower()
+        return normalise_domain(self.cleaned_data["domain"])
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(PlainListErrors, admin.ModelAdmin):
     form = ProviderForm
     list_display = [
         "name",

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
-from .. import publishing
+from .. import publishing, validators
 
 
 def _report(modeladmin, request, changed, selected, done, already):
@@ -45,8 +45,7 @@ def reject_selected(modeladmin, request, queryset):
 
 
 class QualityForm(forms.Form):
-    quality = forms.IntegerField(
-        min_value=0,
+    quality = validators.QUALITY.form_field(
         required=False,
         help_text="Leave empty to clear the score. Readers sorting by quality see higher first.",
     )

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 
+from .listquery import id_value, text_value
+
 
 class BandFilter(admin.SimpleListFilter):
     """Filter a nullable score by fixed bands: ``bands`` maps a URL value to (label, Q)."""
@@ -73,7 +75,7 @@ class TypeFilter(admin.SimpleListFilter):
         return [(value, value) for value in types]
 
     def queryset(self, request, queryset):
-        return queryset.filter(type=self.value()) if self.value() else queryset
+        return queryset.filter(type=text_value("type", self.value())) if self.value() else queryset
 
     @staticmethod
     def _types():
@@ -101,6 +103,6 @@ class TopicFilter(admin.SimpleListFilter):
         from ..models import Article
 
         tagged = Article.topics.through.objects.filter(
-            article_id=OuterRef("pk"), topic_id=self.value()
+            article_id=OuterRef("pk"), topic_id=id_value("topic", self.value())
         )
         return queryset.filter(Exists(tagged))

@@ -21,13 +21,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponseRedirect
 
+from .. import validators
+
 
 class ArticleListForm(forms.ModelForm):
     """One changelist row: ``published`` and ``quality``."""
 
-    quality = forms.IntegerField(
+    quality = validators.QUALITY.form_field(
         required=False,
-        min_value=0,
         label="Quality",
         widget=forms.NumberInput(attrs={"class": "vIntegerField"}),  # admin CSS sizes it
     )

@@ -23,7 +23,7 @@ state, which the page sends back for "undo".
 import json
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.lookups import Exact, GreaterThan
 from django.http import Http404, JsonResponse
@@ -32,7 +32,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from .. import publishing
+from .. import publishing, validators
 from ..models import Article, RuleHit, Topic
 from ..review_states import DecidedBy, ReviewState, ranked_quality
 from ..rules.models import STATE_ACTIONS
@@ -255,8 +255,10 @@ def _previous_state(raw):
     quality = previous.get("quality")
     if state not in ReviewState.values or decided_by not in DecidedBy.values:
         raise BadRequest("previous names an unknown state")
-    if quality is not None and (
-        not isinstance(quality, int) or isinstance(quality, bool) or not 0 <= quality < 2**31
-    ):
-        raise BadRequest("previous quality must be a whole number from 0 to 2147483647")
+    if quality is not None and (not isinstance(quality, int) or isinstance(quality, bool)):
+        raise BadRequest("previous quality must be a whole number")
+    try:
+        validators.QUALITY(quality)
+    except ValidationError as error:
+        raise BadRequest(f"previous quality: {validators.messages_of(error)}") from None
     return {"review_state": state, "decided_by": decided_by, "quality": quality}

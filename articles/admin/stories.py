@@ -10,6 +10,7 @@ from ..search import search_articles
 from . import actions, clusters, queue
 from .filters import HeatBandFilter, QualityBandFilter, TopicFilter, TypeFilter
 from .listedit import SafeListEditMixin
+from .listquery import PlainListErrors, check_date_drilldown, check_search, search_too_long
 from .rules import rule_hits_html
 
 # Import bookkeeping: what the last import read. Shown, never edited, so the
@@ -44,6 +45,11 @@ class ArticleChangeList(ChangeList):
                 return score.desc(nulls_last=True)
             return score.asc(nulls_last=True)
         return field
+
+    def get_filters(self, request):
+        check_date_drilldown(self.params, self.date_hierarchy)
+        check_search(self.query)
+        return super().get_filters(request)
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
@@ -81,7 +87,7 @@ TEXT_LINES = {
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
+class ArticleAdmin(PlainListErrors, SafeListEditMixin, admin.ModelAdmin):
     list_display = [
         "title_short",
         "provider",
@@ -180,6 +186,10 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         # The one search behind the site, the API and this list; it never
         # duplicates rows (topics are matched through EXISTS).
+        # The list refuses a search too long with its reason (ArticleChangeList);
+        # other callers (the related-story picker) simply find nothing.
+        if search_too_long(search_term):
+            return queryset.none(), False
         return search_articles(queryset, search_term), False
 
     @admin.display(description="title", ordering="title")

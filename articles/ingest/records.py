@@ -10,17 +10,15 @@ import math
 import pickle
 from typing import NamedTuple
 
-from django.utils.text import slugify
+from django.core.exceptions import ValidationError
 
-from articles import seed_format
+from articles import seed_format, validators
 from articles.identity import url_hash
+from articles.slugs import story_slug_base, topic_slug_base
 from newsroom.http_urls import http_url
 
 from .reading import InvalidFile
 from .reading import describe_kind as _kind
-
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
-"""The range of an integer column on every database we support."""
 
 JSON_INT_MIN, JSON_INT_MAX = -(2**63), 2**63 - 1
 """The integers a kept JSON value may hold: SQLite's JSON functions read any integer
@@ -30,11 +28,9 @@ NEWS_KEYS = frozenset(key.name for key in seed_format.NEWS)
 IMAGE_KEYS = frozenset(key.name for key in seed_format.IMAGE)
 RELATED_KEYS = frozenset(key.name for key in seed_format.RELATED)
 
-MAX_SLUG = 200
 MAX_NAME = 200
-MAX_DOMAIN = 253
-MAX_PROVIDER_NAME = 500
-"""Outlet names are indexed: PostgreSQL's btree refuses entries over ~2,700 bytes."""
+MAX_DOMAIN = validators.MAX_DOMAIN
+MAX_PROVIDER_NAME = validators.MAX_PROVIDER_NAME
 
 
 class Kind(NamedTuple):
@@ -67,8 +63,6 @@ def news_record(data, body, name):
         raise InvalidFile("neither webUrl nor originalUrl is given: a story needs its URL")
     # Editors own these two: the writer weighs them against what an import set before.
     quality, published = fields.pop("quality"), fields.pop("published")
-    if quality is not None and quality < 0:
-        raise InvalidFile(f"quality: {quality} is negative; scores start at 0")
     fields.update(
         body=body,
         web_url=identity,
@@ -81,7 +75,7 @@ def news_record(data, body, name):
     record = {
         "kind": "news",
         "name": name,
-        "slug": slug_from_name(name) or slugify(fields["title"])[:MAX_SLUG],
+        "slug": story_slug_base(name, fields["title"], identity),
         "fields": fields,
         "published": published,
         "quality": quality,
@@ -92,11 +86,6 @@ def news_record(data, body, name):
     }
     record["fingerprint"] = fingerprint(record)
     return record
-
-
-def slug_from_name(name):
-    """The slug a file's base name gives: ``news/2021-05-19-x.md`` -> ``2021-05-19-x``."""
-    return slugify(name.rsplit("/", 1)[-1].rsplit(".", 1)[0])[:MAX_SLUG]
 
 
 def fingerprint(record):
@@ -116,9 +105,7 @@ def provider_of(data):
         raise InvalidFile(
             f"provider: must be a mapping with name and domain, not {_kind(provider)}"
         )
-    domain = required_text(provider, "domain", MAX_DOMAIN, "provider.domain").strip().lower()
-    if not domain or any(ch.isspace() for ch in domain) or "/" in domain:
-        raise InvalidFile(f"provider.domain: {provider['domain']!r} is not a domain name")
+    domain = required_domain(provider, "provider.domain")
     name = optional_text(provider, "name", MAX_PROVIDER_NAME, "provider.name") or domain
     images = provider.get("images")
     if images is not None and not (
@@ -158,9 +145,6 @@ def images_of(images, where):
         if not isinstance(image, dict):
             raise InvalidFile(f"{label}: must be a mapping with a url, not {_kind(image)}")
         values = read_values(image, seed_format.IMAGE, f"{label}.")
-        for key in ("width", "height"):
-            if values[key] is not None and values[key] < 0:
-                raise InvalidFile(f"{label}.{key}: {values[key]} is negative")
         values["extra"] = jsonable_extra(image, IMAGE_KEYS, f"{label}.")
         result.append(values)
     return result
@@ -194,8 +178,6 @@ def related_of(related):
 
 def topic_record(data, name):
     topic_name = required_text(data, "name", MAX_NAME).strip()
-    slug = data.get("_id")
-    slug = slugify(slug) if isinstance(slug, str) and slugify(slug) else slugify(topic_name)
     parent = data.get("parent")
     if parent is not None and (not isinstance(parent, str) or not parent.strip()):
         raise InvalidFile(f"parent: {parent!r} is not a topic name")
@@ -204,7 +186,7 @@ def topic_record(data, name):
         "name": name,
         "topic": {
             "name": topic_name,
-            "slug": slug[:MAX_SLUG],
+            "slug": topic_slug_base(topic_name, data.get("_id")),
             "parent": parent.strip() if parent else None,
             "description": optional_text(data, "description") or "",
             "keywords": string_list(data, "keywords"),
@@ -215,7 +197,7 @@ def topic_record(data, name):
 
 
 def organization_record(data, name):
-    domain = required_text(data, "domain", MAX_DOMAIN).strip().lower()
+    domain = required_domain(data, "domain")
     images = data.get("images")
     if images is not None and not (
         isinstance(images, list) and all(isinstance(i, dict) for i in images)
@@ -252,6 +234,8 @@ def read_values(data, keys, prefix):
         value = _READERS[key.kind](data, key, label)
         if key.required and (value is None or (isinstance(value, str) and not value.strip())):
             raise InvalidFile(f"{label}: missing")
+        if key.validator is not None:
+            checked(value, key.validator, label)
         values[key.field] = key.absent if value is None else value
     return values
 
@@ -260,6 +244,22 @@ def required_text(data, key, max_length=None, label=None):
     value = optional_text(data, key, max_length, label)
     if value is None or not value.strip():
         raise InvalidFile(f"{label or key}: missing")
+    return value
+
+
+def required_domain(data, label):
+    """The outlet's domain, normalised and checked as the admin and the model check it."""
+    key = label.rsplit(".", 1)[-1]
+    domain = validators.normalise_domain(required_text(data, key, MAX_DOMAIN, label))
+    return checked(domain, validators.validate_domain, label)
+
+
+def checked(value, validator, label):
+    """``value`` if the field's shared validator (``articles.validators``) accepts it."""
+    try:
+        validator(value)
+    except ValidationError as error:
+        raise InvalidFile(f"{label}: {validators.messages_of(error)}") from None
     return value
 
 
@@ -309,9 +309,7 @@ def optional_int(data, key, label=None):
             raise InvalidFile(f"{label}: {value[:40]!r} is not a number") from None
     elif not isinstance(value, int):
         raise InvalidFile(f"{label}: {value!r} is not a number")
-    if not INT_MIN <= value <= INT_MAX:
-        raise InvalidFile(f"{label}: {value} is out of range")
-    return value
+    return checked(value, validators.INTEGER, label)
 
 
 def optional_datetime(data, key, label=None):

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.constants import OnConflict
-from django.utils.text import slugify
 
 from articles.models import Article, ArticleImage, RelatedLink, SourceFile, Topic
 from articles.review import after_import
 from articles.review_states import imported_state
 from articles.search import update_search_vectors
+from articles.slugs import first_free, free_slug, topic_slug_base
 from providers.models import Provider
 
 ARTICLE_UPDATE_FIELDS = [
@@ -349,19 +349,8 @@ def _get_or_create_topic(name, slug):
     # get_or_create, not save(): a concurrent import may create the same topic
     # between our look-up and our INSERT; then we take its row.
     return Topic.objects.get_or_create(
-        name=name, defaults={"slug": unique_topic_slug(slug or slugify(name) or "topic")}
+        name=name, defaults={"slug": free_slug(Topic, slug or topic_slug_base(name))}
     )
-
-
-def unique_topic_slug(base, exclude_pk=None):
-    # Leave room for a "-N" suffix inside the column (PostgreSQL enforces its length).
-    base = base[: Topic._meta.get_field("slug").max_length - 8]
-    taken = set(
-        Topic.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    return first_free(base, taken)
 
 
 def unique_slugs(bases):
@@ -383,15 +372,6 @@ def _slugs_like(base):
     return Article.objects.filter(slug__startswith=base).values_list("slug", flat=True)
 
 
-def first_free(base, taken):
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
 def write_topic(record, now):
     data = record["topic"]
     topic, created = _get_or_create_topic(data["name"], data["slug"])
@@ -405,8 +385,11 @@ def write_topic(record, now):
         "extra": data["extra"],
         "source_file": record["name"],
     }
-    if topic.slug != data["slug"]:
-        values["slug"] = unique_topic_slug(data["slug"], exclude_pk=topic.pk)
+    if not topic.source_file and topic.slug != data["slug"]:
+        # The topic's own file names its address the first time it is read
+        # (a story may have named the topic before); after that, a re-import
+        # never moves a published address.
+        values["slug"] = free_slug(Topic, data["slug"], exclude_pk=topic.pk)
     if status == "unchanged" and any(getattr(topic, k) != v for k, v in values.items()):
         status = "updated"
     for key, value in values.items():

@@ -1,10 +1,11 @@
 """``articles.Rule`` and ``articles.RuleHit`` (imported by ``articles.models``)."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+from articles import validators
 
 from .patterns import PatternError, compile_pattern
 
@@ -47,10 +48,10 @@ class Rule(models.Model):
         related_name="+",
         help_text="Stories in this topic.",
     )
-    quality_min = models.IntegerField(null=True, blank=True)
-    quality_max = models.IntegerField(null=True, blank=True)
-    heat_min = models.IntegerField(null=True, blank=True)
-    heat_max = models.IntegerField(null=True, blank=True)
+    quality_min = models.IntegerField(null=True, blank=True, validators=[validators.QUALITY])
+    quality_max = models.IntegerField(null=True, blank=True, validators=[validators.QUALITY])
+    heat_min = models.IntegerField(null=True, blank=True, validators=[validators.HEAT])
+    heat_max = models.IntegerField(null=True, blank=True, validators=[validators.HEAT])
     title_pattern = models.TextField(
         blank=True, help_text="A regular expression (RE2 syntax, case-insensitive) on the title."
     )
@@ -68,7 +69,7 @@ class Rule(models.Model):
     action_quality = models.IntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[validators.QUALITY],
         help_text="For “set quality”: the score to give (0 or more, as every score).",
     )
     action_topic = models.ForeignKey(

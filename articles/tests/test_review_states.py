@@ -100,7 +100,7 @@ class TestEditorDecisions:
 class TestMigration:
     def test_existing_rows_get_honest_states(self):
         """Published rows are published; rows an editor made or changed are the editor's."""
-        migration = importlib.import_module("articles.migrations.0006_review_states_and_rules")
+        migration = importlib.import_module("articles.migrations.0007_review_states_and_rules")
         from_file = ArticleFactory(published=True, imported_published=True, quality=50)
         from_file_waiting = ArticleFactory(published=False, imported_published=False, quality=5)
         edited = ArticleFactory(published=True, imported_published=False, quality=50)

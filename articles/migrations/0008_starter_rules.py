@@ -73,6 +73,6 @@ def remove_starter_rules(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0006_review_states_and_rules")]
+    dependencies = [("articles", "0007_review_states_and_rules")]
 
     operations = [migrations.RunPython(add_starter_rules, remove_starter_rules)]

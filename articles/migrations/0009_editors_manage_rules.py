@@ -25,6 +25,6 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0007_starter_rules"), ("articles", "0002_editors_group")]
+    dependencies = [("articles", "0008_starter_rules"), ("articles", "0002_editors_group")]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
