@@ -7,6 +7,14 @@ from images.files import content_hash, original_name
 
 from . import validators
 from .identity import url_hash
+from .review_states import (
+    DecidedBy,
+    ReviewState,
+    consistent_state,
+    ranked_quality,
+    sync_instance,
+    sync_update,
+)
 from .slugs import free_slug, story_slug_base, topic_slug_base
 
 SLUG_HELP = "Its address. Leave empty to make one from the {}."
@@ -69,6 +77,8 @@ class Topic(models.Model):
 # What the public may see, stated once: the queryset filter below and
 # Article.is_public() read the same fields, so a rule such as an embargo time
 # (publish_at / unpublish_at) is added here and in is_public(), nowhere else.
+# Held and rejected stories are never public: a constraint ties ``published`` to
+# the published review state (review_states.py).
 PUBLIC_FIELDS = ("published",)
 """The fields :meth:`Article.is_public` reads: a query that loads a story only to
 link it (``.only(...)``) loads these."""
@@ -91,6 +101,16 @@ class ArticleQuerySet(models.QuerySet):
 
     def unpublished(self):
         return self.exclude(public_condition())
+
+    def update(self, **values):
+        # The published flag and the editorial state always agree (review_states.py).
+        return super().update(**sync_update(values))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for article in objs:
+            sync_instance(article)
+        return super().bulk_create(objs, *args, **kwargs)
 
     def for_list(self):
         """What a list of stories shows (outlet, topics, pictures), in a fixed number of queries."""
@@ -153,6 +173,24 @@ class Article(models.Model):
     published = models.BooleanField(
         default=False, help_text="Only published stories are visible on the public site."
     )
+    review_state = models.CharField(
+        max_length=10,
+        choices=ReviewState.choices,
+        default=ReviewState.WAITING,
+        help_text="Waiting: nobody has decided yet. Held and rejected stories are never public.",
+    )
+    decided_by = models.CharField(
+        max_length=10,
+        choices=DecidedBy.choices,
+        default=DecidedBy.NOBODY,
+        blank=True,
+        editable=False,
+    )
+    coverage = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Outlets that reported the story (this one and its related stories).",
+    )
     provider = models.ForeignKey(
         "providers.Provider", on_delete=models.PROTECT, related_name="articles"
     )
@@ -200,12 +238,24 @@ class Article(models.Model):
             models.Index(fields=["provider", "-published_at"], name="article_provider_date_idx"),
             models.Index(fields=["-quality"], name="article_quality_idx"),
             models.Index(fields=["-heat"], name="article_heat_idx"),
+            # The review queue's order (articles/admin/queue.py, ATTENTION_ORDER).
+            models.Index(
+                models.F("review_state"),
+                models.F("coverage").desc(),
+                ranked_quality().desc(),
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                name="article_review_queue_idx",
+            ),
+            # The queue's one row per cluster: its count and each row's copies.
+            models.Index(fields=["review_state", "cluster"], name="article_review_cluster_idx"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quality__gte=0) | models.Q(quality__isnull=True),
                 name="article_quality_not_negative",
             ),
+            models.CheckConstraint(condition=consistent_state(), name="article_state_matches_flag"),
         ]
 
     def __str__(self):
@@ -214,6 +264,10 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.web_url_hash = url_hash(self.web_url)
         self.fill_slug()
+        sync_instance(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "published" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "review_state"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -378,3 +432,4 @@ class SourceFile(models.Model):
 
 # The clustering's own tables live with its code; importing them here registers them.
 from .clusters.models import StoryKey, StorySignature  # noqa: E402, F401
+from .rules.models import Rule, RuleHit  # noqa: E402, F401 - models of the rules package

@@ -32,6 +32,18 @@ def unpublish_selected(modeladmin, request, queryset):
     _report(modeladmin, request, changed, queryset.count(), "Unpublished", "unpublished")
 
 
+@admin.action(permissions=["change"], description="Hold selected stories")
+def hold_selected(modeladmin, request, queryset):
+    changed = publishing.hold(queryset, request.user)
+    _report(modeladmin, request, changed, queryset.count(), "Held", "held")
+
+
+@admin.action(permissions=["change"], description="Reject selected stories (junk)")
+def reject_selected(modeladmin, request, queryset):
+    changed = publishing.reject(queryset, request.user)
+    _report(modeladmin, request, changed, queryset.count(), "Rejected", "rejected")
+
+
 class QualityForm(forms.Form):
     quality = validators.QUALITY.form_field(
         required=False,

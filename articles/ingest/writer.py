@@ -12,6 +12,8 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.constants import OnConflict
 
 from articles.models import Article, ArticleImage, RelatedLink, SourceFile, Topic
+from articles.review import after_import
+from articles.review_states import imported_state
 from articles.search import update_search_vectors
 from articles.slugs import first_free, free_slug, topic_slug_base
 from providers.models import Provider
@@ -30,6 +32,8 @@ ARTICLE_UPDATE_FIELDS = [
     "quality",
     "heat",
     "published",
+    "review_state",
+    "decided_by",
     "provider",
     "secured",
     "extra",
@@ -85,6 +89,8 @@ def write_news(records, lookups, now):
             "web_url_hash",
             "published",
             "imported_published",
+            "review_state",
+            "decided_by",
             "quality",
             "imported_quality",
             "data_hash",
@@ -99,13 +105,13 @@ def write_news(records, lookups, now):
         old = existing.get(record_key(record))
         file_published = bool(record["published"])
         file_quality = record["quality"]
+        # Editors own the state and the score: the file's value wins only where
+        # nobody changed it since the import that last set it (review_states.py).
+        state = imported_state(old, file_published)
+        published = state["published"]
         if old is None:
-            published, quality, status = file_published, file_quality, "created"
+            quality, status = file_quality, "created"
         else:
-            # Editors own these two: the file's value wins only where nobody
-            # changed the field since the import that last set it.
-            edited = old["published"] != old["imported_published"]
-            published = old["published"] if edited else file_published
             edited = old["quality"] != old["imported_quality"]
             quality = old["quality"] if edited else file_quality
             status = (
@@ -119,7 +125,7 @@ def write_news(records, lookups, now):
             **record["fields"],
             "slug": next(slugs) if old is None else "",
             "provider_id": provider_ids[record["provider"]["domain"]],
-            "published": published,
+            **state,
             "quality": quality,
             "imported_published": file_published,
             "imported_quality": file_quality,
@@ -150,6 +156,7 @@ def write_news(records, lookups, now):
     if changed:
         replace_children([(ids[record_key(r)], r, status) for _, r, status in changed], topic_ids)
         update_search_vectors([ids[record_key(r)] for _, r, _ in changed])
+        after_import([ids[record_key(r)] for _, r, _ in changed], now)
         lookups.rewritten_ids.update(ids[record_key(r)] for _, r, _ in changed)
         lookups.created_hashes.update(new_hashes)
     remember_files(

@@ -89,7 +89,7 @@ class TestDashboard:
         html = response.content.decode()
         assert "<title>Site administration | Newsroom admin</title>" in html or "Newsroom" in html
         assert 'id="newsroom-dashboard"' in html
-        assert "unpublished, waiting" in html
+        assert "waiting in the review queue" in html
         assert "<svg" in html
 
     def test_dashboard_hidden_without_story_permission(self, client, django_user_model):
