@@ -8,6 +8,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from jobs.launch import start_job
+
 from ..models import Rule, RuleHit
 from ..rules import apply
 from .counts import row_count
@@ -31,10 +33,19 @@ def disable_rules(modeladmin, request, queryset):
 
 @admin.action(permissions=["change"], description="Apply selected rules to existing stories")
 def apply_to_existing(modeladmin, request, queryset):
-    """Runs in the request, a rule at a time, in batches (see articles/rules/apply.py)."""
-    for rule in queryset.order_by("position", "id"):
-        report = apply.apply_to_stored(rule)
-        modeladmin.message_user(request, f"{rule}: {report.summary()}", messages.SUCCESS)
+    """Queued as a background job (articles/job_kinds.py): it reads every stored story."""
+    rule_ids = list(queryset.order_by("position", "id").values_list("pk", flat=True))
+    job = start_job("apply_rules", request.user, options={"rule_ids": rule_ids})
+    modeladmin.message_user(
+        request,
+        format_html(
+            'Applying {} {} to stored stories in the background: <a href="{}">follow the job</a>.',
+            len(rule_ids),
+            _rules(len(rule_ids)),
+            reverse("admin:jobs_job_change", args=[job.pk]),
+        ),
+        messages.SUCCESS,
+    )
 
 
 @admin.register(Rule)

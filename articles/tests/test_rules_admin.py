@@ -69,24 +69,6 @@ class TestRuleForm:
         assert rule.enabled
 
 
-class TestApplyToStored:
-    def test_apply_runs_the_rule_in_batches_and_reports_counts(self, editor_client):
-        spam = [waiting_story(title=f"Market report {n} | Major Giants") for n in range(3)]
-        waiting_story(title="A real story")
-        rule = make_rule(title_pattern="major giants", enabled=False)
-        response = editor_client.post(
-            RULES, {"action": "apply_to_existing", "_selected_action": [rule.pk]}, follow=True
-        )
-        messages = [str(m) for m in response.context["messages"]]
-        assert messages == [f"{rule}: 3 stored stories match; 3 actions taken."]
-        assert {a.review_state for a in Article.objects.filter(pk__in=[s.pk for s in spam])} == {
-            "rejected"
-        }
-        assert set(RuleHit.objects.values_list("via", flat=True)) == {"apply"}
-        editor_client.post(RULES, {"action": "apply_to_existing", "_selected_action": [rule.pk]})
-        assert RuleHit.objects.count() == 3  # applying again takes no new action
-
-
 class TestHitsShown:
     def test_rules_list_counts_hits_in_constant_queries(
         self, editor_client, django_assert_max_num_queries
