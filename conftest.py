@@ -25,11 +25,26 @@ BACKEND_ONLY = {
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip ``@pytest.mark.postgres`` tests off PostgreSQL and ``sqlite`` ones off SQLite."""
+    """Skip ``@pytest.mark.postgres`` tests off PostgreSQL and ``sqlite`` ones off SQLite;
+    give every test that commits for real the data the migrations made."""
     for item in items:
         for marker, (vendor, reason) in BACKEND_ONLY.items():
             if item.get_closest_marker(marker) and connection.vendor != vendor:
                 item.add_marker(pytest.mark.skip(reason=reason))
+        if _commits_for_real(item):
+            # One way for every such test: restore what migrations stored (content types,
+            # permissions, the Editors group, starter rules) before it and empty the
+            # tables after. Mixing in tests that flush without restoring leaves the
+            # content types that the flush re-creates in the way of the next restore.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+def _commits_for_real(item):
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "transactional_db" in fixtures or "live_server" in fixtures
 
 
 @pytest.fixture(autouse=True)
