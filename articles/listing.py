@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from .filters import ArticleFilter
 from .models import Article
+from .paging import CappedPaginator
 from .querystrings import filter_query
 
 
@@ -53,6 +54,7 @@ class FilteredArticleListMixin:
     """
 
     paginate_by = 20
+    paginator_class = CappedPaginator
     context_object_name = "articles"
     fixed_filter = None
 
