@@ -15,6 +15,7 @@ from django.utils.html import escape
 
 from providers.models import Provider
 
+from .clusters.public import one_per_cluster
 from .filters import filter_or_400
 from .models import Article
 from .querystrings import filter_query
@@ -86,7 +87,7 @@ class LatestArticlesFeed(Feed):
         return "Curated AI news, newest first."
 
     def items(self, filters):
-        return filters.qs[:FEED_SIZE]
+        return one_per_cluster(filters.qs)[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title

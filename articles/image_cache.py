@@ -20,6 +20,7 @@ from providers.models import Provider
 
 from .models import ArticleImage
 from .pictures import STORY_WIDTHS, write_story_thumbnails
+from .reports import CacheReport
 
 # ``url__in`` lists are kept short enough for SQLite's parameter limit.
 LOOKUP_CHUNK = 500
@@ -32,26 +33,6 @@ class Job:
     url: str
     kind: str  # "story" or "logo"
     ids: list = field(default_factory=list)
-
-
-@dataclass
-class CacheReport:
-    cached: int = 0
-    skipped: int = 0
-    failed: int = 0
-    left: int = 0
-    failures: list = field(default_factory=list)
-
-    @property
-    def total(self):
-        return self.cached + self.skipped + self.failed
-
-    def summary(self):
-        line = f"{self.total} images: {self.cached} cached, {self.skipped} skipped, "
-        line += f"{self.failed} failed"
-        if self.left:
-            line += f" ({self.left} left for a later run)"
-        return line
 
 
 def cache_images(
@@ -78,7 +59,7 @@ def cache_images(
         else:
             record_failure(job, error)
             report.failed += len(job.ids)
-            report.failures.append((job.url, error))
+            report.problems.append((job.url, error))
             if on_failure:
                 on_failure(job.url, error)
         done += 1

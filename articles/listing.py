@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404
 
+from .clusters.public import one_per_cluster
 from .filters import ArticleFilter
 from .models import Article
 from .paging import CappedPaginator
@@ -78,7 +79,7 @@ class FilteredArticleListMixin:
         self.filterset = ArticleFilter(self.request.GET, queryset=articles)
         for name in self.get_fixed_filters():
             self.filterset.filters.pop(name)
-        return self.filterset.qs
+        return one_per_cluster(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -131,6 +131,19 @@ class Article(models.Model):
         "providers.Provider", on_delete=models.PROTECT, related_name="articles"
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    cluster = models.ForeignKey(
+        "Cluster",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
+        help_text="The same story as other outlets reported it; readers see the cluster once.",
+    )
+    cluster_pinned = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="An editor put the story in its cluster: re-clustering never moves it.",
+    )
     secured = models.TextField(blank=True, help_text="Opaque source data; never shown publicly.")
     extra = models.JSONField(
         default=dict, blank=True, help_text="Front-matter keys the model does not know."
@@ -184,6 +197,30 @@ class Article(models.Model):
     def is_public(self):
         """The rule of ``Article.objects.published()`` for this one story."""
         return self.published
+
+
+class Cluster(models.Model):
+    """One story as several outlets reported it (see docs/clusters.md)."""
+
+    lead = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The version readers see first: by default the best quality, then the earliest.",
+    )
+    lead_chosen = models.BooleanField(
+        default=False, editable=False, help_text="An editor chose the lead; clustering keeps it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"Cluster {self.pk}"
 
 
 def local_image_path(instance, filename):
@@ -280,13 +317,13 @@ class RelatedLink(models.Model):
     def provider_name(self):
         return (self.provider or {}).get("name", "")
 
-    @property
-    def provider_domain(self):
-        return (self.provider or {}).get("domain", "")
-
 
 class SourceFile(models.Model):
-    """One imported file: lets an unchanged file be skipped on the next run."""
+    """One imported file: lets an unchanged file be skipped on the next run.
+
+    ``name`` is the file's path in the folder imported (``news/x.md``), the same
+    text as the ``source_file`` of what it carries.
+    """
 
     class Kind(models.TextChoices):
         NEWS = "news", "News item"
@@ -303,3 +340,7 @@ class SourceFile(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# The clustering's own tables live with its code; importing them here registers them.
+from .clusters.models import StoryKey, StorySignature  # noqa: E402, F401

@@ -3,6 +3,7 @@
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
+from .clusters.public import coverage_of
 from .listing import FilteredArticleListMixin, FixedFilter
 from .models import Article, Topic
 
@@ -43,6 +44,9 @@ class ArticleDetailView(DetailView):
         may_preview = self.request.user.has_perm("articles.change_article")
         articles = Article.objects.all() if may_preview else Article.objects.published()
         return articles.for_detail()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(coverage=coverage_of(self.object), **kwargs)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

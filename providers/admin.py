@@ -4,6 +4,7 @@ from django.db.models import OuterRef
 from articles.admin.counts import row_count
 from articles.models import Article
 
+from . import scorecard_columns
 from .forms import ProviderLogoForm
 from .models import Provider
 
@@ -19,11 +20,20 @@ class ProviderForm(ProviderLogoForm):
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
     form = ProviderForm
-    list_display = ["name", "domain", "story_count", "published_count"]
+    list_display = [
+        "name",
+        "domain",
+        "story_count",
+        "published_count",
+        *scorecard_columns.COLUMNS,
+    ]
     search_fields = ["name", "domain"]
     readonly_fields = ["source_file", "extra", "created_at", "updated_at"]
+    # Computed (not stored), so kept out of readonly_fields' "Source" section above.
+    scorecard = scorecard_columns.scorecard_panel
     fieldsets = [
         (None, {"fields": ["name", "domain", "description", "logo"]}),
+        ("Scorecard", {"fields": ["scorecard"]}),
         (
             "Source",
             {"classes": ["collapse"], "fields": ["source_images", *readonly_fields]},
@@ -38,8 +48,12 @@ class ProviderAdmin(admin.ModelAdmin):
             .annotate(
                 story_count=row_count(stories),
                 published_count=row_count(stories.published()),
+                **scorecard_columns.annotations(),
             )
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "scorecard"]
 
     @admin.display(description="stories", ordering="story_count")
     def story_count(self, provider):

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from .clusters import ClusterAdmin
 from .stories import ArticleAdmin
 from .topics import TopicAdmin
 
@@ -9,4 +10,4 @@ admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsroom"
 
-__all__ = ["ArticleAdmin", "TopicAdmin"]
+__all__ = ["ArticleAdmin", "ClusterAdmin", "TopicAdmin"]

@@ -6,7 +6,7 @@ from django.template.defaultfilters import truncatechars
 
 from ..models import Article, ArticleImage, RelatedLink
 from ..search import search_articles
-from . import actions
+from . import actions, clusters
 from .filters import HeatBandFilter, QualityBandFilter, TopicFilter, TypeFilter
 from .listedit import SafeListEditMixin
 
@@ -49,6 +49,7 @@ class ArticleChangeList(ChangeList):
         # SQLite's planner starts from the provider table under a filter or a
         # sort by quality and sorts every story (400 ms on 100,000 rows instead
         # of 8 ms). One more query per page, never one per row.
+        queryset = clusters.annotate_coverage(queryset)
         return queryset.defer(*self.UNSHOWN).prefetch_related(
             *self.model_admin.list_prefetch_related
         )
@@ -79,7 +80,15 @@ TEXT_LINES = {
 
 @admin.register(Article)
 class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
-    list_display = ["title_short", "provider", "published_at", "quality", "heat", "published"]
+    list_display = [
+        "title_short",
+        "provider",
+        "published_at",
+        "quality",
+        "heat",
+        "published",
+        clusters.coverage,
+    ]
     list_display_links = ["title_short"]
     list_editable = ["published", "quality"]
     list_filter = [
@@ -89,6 +98,7 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
         TypeFilter,
         ("provider", admin.RelatedFieldListFilter),
         TopicFilter,
+        clusters.OtherCoverageFilter,
     ]
     list_select_related = ()  # Not joined but prefetched: see ArticleChangeList.
     list_prefetch_related = ["provider"]
@@ -100,7 +110,13 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
     ordering = ["-published_at", "-id"]
     search_fields = ["title", "excerpt", "provider__name"]
     search_help_text = "Every word must appear in the title, excerpt, outlet or a topic."
-    actions = [actions.publish_selected, actions.unpublish_selected, actions.set_quality]
+    actions = [
+        actions.publish_selected,
+        actions.unpublish_selected,
+        actions.set_quality,
+        clusters.group_selected,
+        clusters.split_selected,
+    ]
     autocomplete_fields = ["provider", "topics"]
     inlines = [ArticleImageInline, RelatedLinkInline]
     readonly_fields = ["web_url", *SOURCE_FIELDS]

@@ -3,54 +3,53 @@
 Everything here is pure (no database), so it can run in worker processes.
 """
 
-import re
-
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from articles.xmltext import forbidden_character
+
+from .yamlguard import Refused, guarded
+
 MAX_FILE_BYTES = 1024 * 1024
 """The largest file we read (1 MiB); the largest real news file is about 52 KB."""
-
-MAX_NESTING = 1000
-"""Deeper YAML than this is refused: libyaml's composer recurses and can crash on it."""
-
-SAFE_LENGTH = 5000
-"""Texts this short cannot nest deeply enough to trouble libyaml (it copes with 20,000)."""
-
-MAX_VALUES = 200_000
-"""A front matter that expands to more values than this is refused (YAML alias bombs)."""
 
 FRONT_MATTER_SUFFIXES = {".md", ".markdown", ".txt"}
 YAML_SUFFIXES = {".yaml", ".yml"}
 IMPORTABLE_SUFFIXES = FRONT_MATTER_SUFFIXES | YAML_SUFFIXES
 
 _front_matter = YAMLHandler()
-_indent = re.compile(r"^ +", re.MULTILINE)
-_anchor = re.compile(r"&[^\s\[\]{},]")
 
 
-def _construct_timestamp(loader, node):
-    """PyYAML builds timestamps itself, and 2021-02-30 or year 0 fail with a bare
-    ValueError; this names the place in the file instead."""
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError as error:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"a date that does not exist ({error})", node.start_mark
-        ) from None
+def _refusing_misfits(tag, construct):
+    """PyYAML's constructor for ``tag``, refusing a value that does not fit it by name.
+
+    An explicit tag (``!!bool maybe``, ``!!timestamp height``) hands any text to
+    constructors that then fail with a bare ValueError, KeyError or AttributeError;
+    an implicit timestamp can still name a date that does not exist (2021-02-30).
+    """
+    short = "!!" + tag.rsplit(":", 1)[1]
+
+    def constructor(loader, node):
+        try:
+            return construct(loader, node)
+        except (ValueError, KeyError, AttributeError, TypeError, OverflowError) as error:
+            if short == "!!timestamp" and yaml.SafeLoader.timestamp_regexp.match(node.value):
+                problem = f"a date that does not exist ({error})"
+            else:
+                problem = f"{str(node.value)[:40]!r} is not a {short} value"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+
+    return constructor
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """libyaml's C parser with PyYAML's safe constructors."""
-
-
-class _DeepLoader(yaml.SafeLoader):
-    """The pure-Python parser, for texts that could nest too deeply for the C one."""
-
-
-for _loader in (_Loader, _DeepLoader):
-    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-_nul_escape = re.compile(r"\\(?:0|x00|u0000|U00000000)")
+_Loader = guarded(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+"""libyaml's C parser, the guarded composer and PyYAML's safe constructors."""
+for _tag in (f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "binary")):
+    _Loader.add_constructor(_tag, _refusing_misfits(_tag, _Loader.yaml_constructors[_tag]))
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    _refusing_misfits("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_timestamp),
+)
 
 
 class InvalidFile(ValueError):
@@ -58,7 +57,7 @@ class InvalidFile(ValueError):
 
 
 def decode(raw):
-    """Bytes to text: UTF-8 (a byte-order mark is dropped), LF line endings, no NULs."""
+    """Bytes to text: UTF-8 (a byte-order mark is dropped), LF line endings, nothing XML forbids."""
     if len(raw) > MAX_FILE_BYTES:
         raise InvalidFile(f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB)")
     try:
@@ -67,9 +66,9 @@ def decode(raw):
         raise InvalidFile(
             f"not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start})"
         ) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise InvalidFile(f"contains a NUL character (line {line}); text may not hold NULs")
+    found = forbidden_character(text)
+    if found is not None:
+        raise InvalidFile(found.at_line(text.count("\n", 0, found.index) + 1))
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -97,42 +96,49 @@ def load_yaml(source, line_offset=0, single=False):
     A plain YAML file may end with a stray ``---`` (an empty second document);
     front matter, cut at its ``---`` lines, is always a ``single`` document.
     """
-    loader = _Loader
-    # Nesting can't be deeper than the text is long, and libyaml copes with
-    # several thousand levels, so short texts skip the scan.
-    if len(source) > SAFE_LENGTH and _nesting_bound(source) > MAX_NESTING:
-        # The pure-Python loader stops deep nesting with a RecursionError
-        # where the C one may overflow its stack.
-        loader = _DeepLoader
     try:
         if single:
-            data = yaml.load(source, Loader=loader)  # CSafeLoader or SafeLoader
+            data = yaml.load(source, Loader=_Loader)
         else:
-            documents = [doc for doc in yaml.load_all(source, Loader=loader) if doc is not None]
-            if len(documents) > 1:
-                raise InvalidFile(f"holds {len(documents)} YAML documents; expected one")
-            data = documents[0] if documents else None
+            data, count = None, 0
+            for document in yaml.load_all(source, Loader=_Loader):
+                if document is None:
+                    continue
+                count += 1
+                if count == 1:  # only the first is kept: memory stays one document's
+                    data = document
+            if count > 1:
+                raise InvalidFile(f"holds {count} YAML documents; expected one")
     except yaml.MarkedYAMLError as error:
         # The context mark, where there is one, is where the broken construct
         # began (an unclosed quote), not where the parser gave up.
         mark = error.context_mark or error.problem_mark
         where = f" at line {mark.line + 1 + line_offset}, column {mark.column + 1}" if mark else ""
-        if isinstance(error, yaml.constructor.ConstructorError):
+        if isinstance(error, yaml.constructor.ConstructorError | Refused):
             raise InvalidFile(f"{error.problem}{where}") from None
         what = "; ".join(part for part in (error.context, error.problem) if part)
         raise InvalidFile(f"YAML syntax error{where}: {what}") from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, written raw
+        line = _line_at(source, error.position) + line_offset
+        raise InvalidFile(
+            f"contains the character U+{error.character:04X} (line {line}), which YAML does "
+            f"not allow ({error.reason})"
+        ) from None
     except yaml.YAMLError as error:
-        raise InvalidFile(f"YAML error: {error}") from None
-    except RecursionError:
-        raise InvalidFile(f"YAML nested more than {MAX_NESTING} levels deep") from None
+        raise InvalidFile("YAML error: " + " ".join(str(error).split())) from None
     except ValueError as error:
         if isinstance(error, InvalidFile):
             raise
         # PyYAML builds timestamps itself: 2021-02-30 or year 0 fail here.
         raise InvalidFile(f"a date that does not exist ({error})") from None
-    if _has_anchor(source):
-        _check_expansion(data)
     return data
+
+
+def _line_at(source, position):
+    """The line of a reader error's position: libyaml counts UTF-8 bytes, PyYAML characters."""
+    if issubclass(_Loader, getattr(yaml, "CSafeLoader", ())):
+        return source.encode("utf-8", "surrogatepass")[:position].count(b"\n") + 1
+    return source.count("\n", 0, position) + 1
 
 
 def read_mapping(raw, suffix):
@@ -154,69 +160,7 @@ def read_mapping(raw, suffix):
     for key in data:
         if not isinstance(key, str):
             raise InvalidFile(f"front-matter key {key!r} is not text")
-    if _nul_escape.search(text):
-        _check_no_nul(data)
     return data, body
-
-
-def _check_no_nul(data):
-    """A NUL written as a YAML escape ("\\0"): PostgreSQL refuses it in text and JSON."""
-    stack = [(data, "")]
-    while stack:  # not recursive: the document may nest 1,000 levels deep
-        value, label = stack.pop()
-        if isinstance(value, str):
-            if "\x00" in value:
-                raise InvalidFile(f"{label}: contains a NUL character; text may not hold NULs")
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                stack.append((key, f"{label} (a key)" if label else "a key"))
-                stack.append((item, f"{label}.{key}" if label else str(key)))
-        elif isinstance(value, list):
-            stack.extend((item, f"{label}[{index}]") for index, item in enumerate(value))
-
-
-def _nesting_bound(source):
-    """A cheap upper bound on the nesting depth of a YAML text."""
-    indents = _indent.findall(source)
-    deepest_indent = max(map(len, indents)) if indents else 0
-    return (
-        source.count("[")
-        + source.count("{")
-        + source.count("- ")
-        + source.count("? ")
-        + deepest_indent
-    )
-
-
-def _has_anchor(source):
-    """Whether the text defines a YAML anchor (``&name`` after a space or indicator).
-
-    Aliases can only repeat what an anchor names, so text without one cannot be
-    a bomb; most ``&`` in news are inside URLs and are skipped cheaply.
-    """
-    for match in _anchor.finditer(source):
-        start = match.start()
-        if start == 0 or source[start - 1] in " \t\n[{,:-":
-            return True
-    return False
-
-
-def _check_expansion(data):
-    """Refuse structures that aliases make huge, without expanding them."""
-    budget = MAX_VALUES
-    stack = [data]
-    while stack:
-        value = stack.pop()
-        budget -= 1
-        if budget < 0:
-            raise InvalidFile(
-                f"the front matter expands to more than {MAX_VALUES:,} values "
-                "(YAML aliases used as a bomb?)"
-            )
-        if isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
 
 
 def describe_kind(value):

@@ -9,10 +9,12 @@ summary line and exits 1 if any image failed. The source's image fields are neve
 changed, so the export stays lossless.
 """
 
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.image_cache import cache_images
-from articles.management.reporting import RunReporter
+from articles.reports import RunReporter
 from images.copying import Options
 
 
@@ -63,8 +65,7 @@ class Command(BaseCommand):
             max_bytes=max_bytes,
             allow_private_hosts=options["allow_private_hosts"],
         )
-        reporter = RunReporter(self, verbosity, unit="images")
-        try:
+        with RunReporter(self, verbosity, unit="images") as reporter:
             report = cache_images(
                 limit=limit,
                 concurrency=concurrency,
@@ -73,6 +74,6 @@ class Command(BaseCommand):
                 on_failure=reporter.problem,
                 on_progress=reporter.on_progress,
             )
-        finally:
-            reporter.clear()
-        reporter.finish(report)
+        reporter.summary(report)
+        if report.failed:
+            sys.exit(1)

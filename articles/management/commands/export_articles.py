@@ -8,13 +8,14 @@ with one summary line and exits 1 if any file could not be written.
 """
 
 import datetime as dt
+import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from articles.export.exporter import export_to
-from articles.management.reporting import RunReporter
 from articles.models import Article, Topic
+from articles.reports import RunReporter
 from providers.models import Provider
 
 
@@ -44,8 +45,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory, verbosity, **options):
         articles = self.selected_articles(options)
-        reporter = RunReporter(self, verbosity)
-        try:
+        with RunReporter(self, verbosity) as reporter:
             report = export_to(
                 directory,
                 articles,
@@ -53,9 +53,9 @@ class Command(BaseCommand):
                 on_problem=reporter.problem,
                 on_progress=reporter.on_progress,
             )
-        finally:
-            reporter.clear()
-        reporter.finish(report)
+        reporter.summary(report)
+        if report.failed:
+            sys.exit(1)
 
     def selected_articles(self, options):
         articles = Article.objects.all()

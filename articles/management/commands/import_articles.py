@@ -7,10 +7,12 @@ nothing; the run ends with one summary line and exits 1 if any file failed.
 nothing at all.
 """
 
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.ingest.importer import ImportPathError, import_paths
-from articles.management.reporting import RunReporter
+from articles.reports import RunReporter
 
 
 class Command(BaseCommand):
@@ -39,23 +41,23 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, dry_run, strict, workers, verbosity, **options):
-        reporter = RunReporter(self, verbosity)
-        try:
-            report = import_paths(
-                paths,
-                dry_run=dry_run,
-                strict=strict,
-                workers=workers,
-                on_problem=reporter.problem,
-                on_progress=reporter.on_progress,
-            )
-        except ImportPathError as error:
-            raise CommandError(str(error)) from None
-        finally:
-            reporter.clear()
+        with RunReporter(self, verbosity) as reporter:
+            try:
+                report = import_paths(
+                    paths,
+                    dry_run=dry_run,
+                    strict=strict,
+                    workers=workers,
+                    on_problem=reporter.problem,
+                    on_progress=reporter.on_progress,
+                )
+            except ImportPathError as error:
+                raise CommandError(str(error)) from None
         if verbosity >= 2 and report.linked:
             self.stdout.write(f"{report.linked} related links now point inside the site.")
         prefix = "Dry run, nothing written: " if dry_run else ""
         if strict and report.failed:
             prefix = "Stopped at the first bad file, nothing written: "
-        reporter.finish(report, prefix)
+        reporter.summary(report, prefix)
+        if report.failed:
+            sys.exit(1)

@@ -1,0 +1,71 @@
+"""Readers' side of clusters: one card per cluster, "also reported by N outlets", coverage.
+
+Everything goes through ``Article.objects.published()``: an unpublished copy never
+shows, not as a card, not as a link and not in a count.
+"""
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from articles.models import Article
+
+UNSCORED = -1
+
+
+def one_per_cluster(stories):
+    """``stories`` (already published-only and filtered) keeping one story per cluster.
+
+    The one kept is the cluster's lead when it is among ``stories``, else the best of
+    them by quality, then the earliest; a story without a cluster stands alone. Done
+    with a correlated EXISTS, so the page still costs one query (plus its COUNT).
+    """
+    score = Coalesce("quality", Value(UNSCORED))
+    better = (
+        stories.order_by()
+        .annotate(cluster_score=score)
+        .filter(cluster=OuterRef("cluster"))
+        .exclude(pk=OuterRef("pk"))
+        .filter(
+            Q(pk=OuterRef("cluster__lead"))
+            | Q(cluster_score__gt=OuterRef("cluster_score"))
+            | Q(cluster_score=OuterRef("cluster_score"), published_at__lt=OuterRef("published_at"))
+            | Q(
+                cluster_score=OuterRef("cluster_score"),
+                published_at=OuterRef("published_at"),
+                pk__lt=OuterRef("pk"),
+            )
+        )
+    )
+    return (
+        stories.annotate(cluster_score=score)
+        .filter(Q(cluster__lead=F("pk")) | ~Exists(better))
+        .annotate(other_outlets=other_outlet_count())
+    )
+
+
+def other_outlet_count():
+    """How many other outlets' published versions of the story there are (an annotation)."""
+    others = (
+        Article.objects.published()
+        .filter(cluster=OuterRef("cluster"))
+        .exclude(provider=OuterRef("provider"))
+        .order_by()
+        .values("cluster")
+        .annotate(n=Count("provider", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(others, output_field=IntegerField()), Value(0))
+
+
+def coverage_of(article):
+    """The other published versions of ``article``'s story, earliest first (one query)."""
+    if article.cluster_id is None:
+        return Article.objects.none()
+    return (
+        Article.objects.published()
+        .filter(cluster_id=article.cluster_id)
+        .exclude(pk=article.pk)
+        .select_related("provider")
+        .only("slug", "title", "published_at", "web_url", "original_url", "provider__name")
+        .order_by("published_at", "pk")
+    )

@@ -1,0 +1,129 @@
+"""Outlet scorecards: volume, share published, quality, first to report, repeats.
+
+One set of annotations on ``Provider`` rows serves the admin's sortable columns and
+the public provider page. The public page passes ``Article.objects.published()`` as
+the stories to count, so nothing unpublished shows there, not even as a count.
+"""
+
+import datetime as dt
+
+from django.db.models import (
+    Avg,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
+
+from articles.models import Article
+
+CHART_WEEKS = 12
+
+
+def _per_outlet(stories, expression, output_field=None):
+    """A correlated aggregate of the outlet's ``stories``, as an annotation."""
+    rows = (
+        stories.filter(provider=OuterRef("pk"))
+        .order_by()
+        .values("provider")
+        .annotate(value=expression)
+        .values("value")
+    )
+    if output_field is None:  # a count: an outlet with no such story has 0, not NULL
+        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+    return Subquery(rows, output_field=output_field)
+
+
+def scorecard_annotations(stories, with_share=False):
+    """Annotations for ``Provider`` querysets, over the given ``stories``.
+
+    ``first_reports``: multi-outlet stories where this outlet's version came first;
+    ``repeats``: its versions of stories another outlet had reported earlier.
+    """
+    same_cluster = stories.filter(cluster=OuterRef("cluster")).order_by()
+    other_outlet = same_cluster.exclude(provider=OuterRef("provider"))
+    earlier = same_cluster.filter(published_at__lt=OuterRef("published_at"))
+    counted = Count("pk")
+    annotations = {
+        "story_total": _per_outlet(stories, counted),
+        "active_weeks": _per_outlet(
+            stories, Count(TruncWeek("published_at"), distinct=True, output_field=IntegerField())
+        ),
+        "mean_quality": _per_outlet(
+            stories, Avg("quality", output_field=FloatField()), FloatField()
+        ),
+        "last_story_at": _per_outlet(stories, Max("published_at"), DateTimeField()),
+        "first_reports": _per_outlet(
+            stories.filter(Exists(other_outlet)).exclude(Exists(earlier)), counted
+        ),
+        "repeats": _per_outlet(
+            stories.filter(Exists(other_outlet.filter(published_at__lt=OuterRef("published_at")))),
+            counted,
+        ),
+    }
+    per_week = Cast("story_total", FloatField()) / NullIf("active_weeks", 0)
+    annotations["stories_per_week"] = per_week
+    if with_share:
+        published = Article.objects.published()
+        annotations["published_total"] = _per_outlet(published, counted)
+        annotations["published_share"] = Cast(F("published_total"), FloatField()) / NullIf(
+            "story_total", 0
+        )
+    return annotations
+
+
+def weekly_counts(provider, stories, last_story_at):
+    """Stories per week over the outlet's last ``CHART_WEEKS`` active weeks, oldest first."""
+    if last_story_at is None:
+        return []
+    if last_story_at.year == 1:
+        return []  # no twelve weeks before the first year Python dates can hold
+    start = last_story_at - dt.timedelta(weeks=CHART_WEEKS)
+    rows = (
+        stories.filter(provider=provider, published_at__gt=start)
+        .order_by()
+        .annotate(week=TruncWeek("published_at"))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .values_list("week", "n")
+    )
+    found = {week.date() if isinstance(week, dt.datetime) else week: n for week, n in rows}
+    last_week = (last_story_at - dt.timedelta(days=last_story_at.weekday())).date()
+    weeks = [last_week - dt.timedelta(weeks=back) for back in range(CHART_WEEKS - 1, -1, -1)]
+    return [(week, found.get(week, 0)) for week in weeks]
+
+
+def chart_bars(weeks, height=40, bar=10, gap=2):
+    """Bar geometry for the small SVG chart: (x, y, width, height, week, count)."""
+    top = max((count for _, count in weeks), default=0) or 1
+    bars = []
+    for index, (week, count) in enumerate(weeks):
+        size = round(count / top * height)
+        bars.append((index * (bar + gap), height - size, bar, size, week, count))
+    return bars
+
+
+def scorecard(provider, stories, with_share=False):
+    """One outlet's scorecard (two queries: the figures, then the chart's weeks)."""
+    from providers.models import Provider
+
+    figures = (
+        Provider.objects.filter(pk=provider.pk)
+        .annotate(**scorecard_annotations(stories, with_share=with_share))
+        .values(*scorecard_annotations(stories, with_share=with_share))
+        .get()
+    )
+    figures["bars"] = chart_bars(weekly_counts(provider, stories, figures["last_story_at"]))
+    return figures
+
+
+def public_scorecard(provider):
+    """What readers may see: published stories only, and no share published."""
+    return scorecard(provider, Article.objects.published())

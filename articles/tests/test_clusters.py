@@ -1,0 +1,398 @@
+"""Story clusters: URL forms, text similarity, order independence, incremental joins,
+editors' decisions surviving re-imports and re-clustering."""
+
+import datetime as dt
+import itertools
+import os
+import random
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.clusters import editing
+from articles.clusters.addresses import canonical_url
+from articles.clusters.assign import cluster_new_stories, recluster
+from articles.clusters.grouping import components
+from articles.clusters.matching import same_story
+from articles.clusters.signatures import signature_of
+from articles.ingest.importer import import_paths
+from articles.models import Article, Cluster
+
+from .factories import ArticleFactory, ProviderFactory, RelatedLinkFactory
+
+pytestmark = pytest.mark.django_db
+
+SHARED = Path(os.environ.get("NEWSROOM_SHARED", Path(__file__).parents[3] / "shared"))
+DEV_NEWS = SHARED / "corpus" / "news"
+T0 = dt.datetime(2024, 3, 1, 9, tzinfo=dt.UTC)
+
+CHIPS = (
+    "Google AI designs computer chips faster than humans can",
+    "Google says its reinforcement learning software designs computer chip floorplans "
+    "faster than human engineers, in a paper published in Nature.",
+)
+MARKET = (
+    "Machine translation market to grow at a CAGR of over 19% during the forecast period",
+    "Technavio's new report on the global machine translation market by deployment and region.",
+)
+
+
+def story(title, excerpt="", when=T0, **fields):
+    return ArticleFactory(title=title, excerpt=excerpt, published_at=when, **fields)
+
+
+def partition(articles=None):
+    """The clusters as sets of story URLs: what must not depend on ids or order."""
+    groups = {}
+    for url, cluster in Article.objects.values_list("web_url", "cluster_id"):
+        groups.setdefault(cluster, set()).add(url)
+    return sorted(sorted(group) for group in groups.values())
+
+
+def together(*articles):
+    clusters = set(
+        Article.objects.filter(pk__in=[a.pk for a in articles]).values_list("cluster", flat=True)
+    )
+    return len(clusters) == 1 and None not in clusters
+
+
+class TestCanonicalUrl:
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "https://www.example.com/news/story-1?utm_source=feed&utm_medium=rss",
+            "http://example.com/news/story-1/",
+            "https://example.com/news/story-1?ref=upstract.com",
+            "https://example.com/news/story-1/amp",
+            "https://amp.example.com/news/story-1",
+            "https://www-example-com.cdn.ampproject.org/c/s/www.example.com/news/story-1",
+            "https://example.com/news/story-1#comments",
+            "https://EXAMPLE.com/news/story-1?fbclid=abc",
+        ],
+    )
+    def test_forms_of_one_address(self, url):
+        """Tracking parameters, AMP and CDN forms and ``www.`` all name one story."""
+        assert canonical_url(url) == "example.com/news/story-1"
+
+    def test_meaningful_parameters_stay(self):
+        """A query that picks the story (``?id=``) is part of its address."""
+        assert canonical_url("https://example.com/a?id=2") != canonical_url(
+            "https://example.com/a?id=3"
+        )
+        assert canonical_url("https://example.com/a.amp.html") == "example.com/a.html"
+
+    @pytest.mark.parametrize("url", ["", None, "javascript:alert(1)", "mailto:x@y", "https://"])
+    def test_not_web_addresses(self, url):
+        assert canonical_url(url) == ""
+
+
+class TestMatching:
+    def test_same_story_rewritten_matches(self):
+        first = signature_of(*CHIPS, T0, ["https://a.example/1"], [])
+        second = signature_of(
+            "Google claims it is using A.I. to design computer chips faster than humans",
+            "Google's reinforcement learning software designs chip floorplans faster than "
+            "human engineers can, says a paper in Nature.",
+            T0 + dt.timedelta(days=2),
+            ["https://b.example/2"],
+            [],
+        )
+        assert same_story(first, second) > 0
+        assert same_story(first, second) == same_story(second, first)
+
+    def test_outside_the_window_no_match(self):
+        first = signature_of(*MARKET, T0, ["https://a.example/1"], [])
+        later = signature_of(*MARKET, T0 + dt.timedelta(days=30), ["https://b.example/2"], [])
+        assert same_story(first, later) == 0
+
+    def test_one_shared_related_link_is_not_enough(self):
+        """Related lists hold same-topic stories too: one link in common proves nothing."""
+        first = signature_of(
+            "Amazon adds a tool", "", T0, ["https://a.example/1"], ["https://x.example/r"]
+        )
+        second = signature_of(
+            "Rekognition labels launch", "", T0, ["https://b.example/2"], ["https://x.example/r"]
+        )
+        assert same_story(first, second) == 0
+        first = signature_of(
+            "Amazon adds a tool",
+            "",
+            T0,
+            ["https://a.example/1"],
+            ["https://x.example/r", "https://y.example/s"],
+        )
+        second = signature_of(
+            "Rekognition labels launch",
+            "",
+            T0,
+            ["https://b.example/2"],
+            ["https://www.x.example/r", "https://y.example/s?utm_source=z"],
+        )
+        assert same_story(first, second) > 0
+
+    def test_components_ignore_edge_order(self):
+        edges = [(1.0, "a", "b"), (1.0, "c", "d"), (1.5, "b", "c"), (1.0, "e", "f")]
+        expected = components("abcdefg", edges)
+        for order in itertools.permutations(edges):
+            assert components("gfedcba", list(order)) == expected
+        assert expected == [["a", "b", "c", "d"], ["e", "f"], ["g"]]
+
+    def test_locked_groups_never_join(self):
+        edges = [(1.0, "a", "x"), (1.0, "x", "b")]
+        found = components("abx", edges, groups=[(["a"], 1), (["b"], 2)])
+        assert ["a", "x"] in found and ["b"] in found
+
+
+class TestClustering:
+    def test_other_url_forms_cluster(self):
+        """Copies under AMP, CDN, tracking and www. forms join one cluster, whatever the text."""
+        original = story("Kyocera launches a printer chip", web_url="https://www.news.example/k")
+        amp = story(
+            "Kyocera printer SoC (AMP)",
+            web_url="https://mirror.example/k",
+            amp_web_url="https://news.example/k/amp",
+        )
+        cdn = story(
+            "Different headline entirely",
+            web_url="https://news-example.cdn.ampproject.org/c/s/news.example/k?utm_source=x",
+        )
+        cluster_new_stories()
+        assert together(original, amp, cdn)
+
+    def test_same_topic_different_stories_stay_apart(self):
+        """Two chip stories of one week are the same topic, not the same story."""
+        chips = story(*CHIPS)
+        other = story(
+            "Nvidia H100 GPU sweeps MLPerf inference benchmarks",
+            "Nvidia's Hopper chips topped every test of the MLPerf AI inference round.",
+            when=T0 + dt.timedelta(days=1),
+        )
+        cluster_new_stories()
+        assert not together(chips, other)
+        assert Cluster.objects.count() == 2
+
+    def test_every_story_gets_a_cluster_and_a_lead(self):
+        """A story nobody else covered is a cluster of one and leads it."""
+        alone = story("A story only one outlet covered")
+        cluster_new_stories()
+        alone.refresh_from_db()
+        assert alone.cluster is not None
+        assert alone.cluster.lead_id == alone.pk
+
+    def test_incremental_join(self):
+        """A new copy joins the cluster already stored; nothing else moves."""
+        first = story(*MARKET, provider=ProviderFactory(domain="prnewswire.example"))
+        unrelated = story("Tesla video games while driving", "Regulators ask questions.")
+        cluster_new_stories()
+        before = Article.objects.get(pk=first.pk).cluster_id
+        copy = story(*MARKET, when=T0 + dt.timedelta(hours=6))
+        assert cluster_new_stories() == 1
+        copy.refresh_from_db()
+        assert copy.cluster_id == before
+        assert not together(copy, unrelated)
+
+    def test_cost_per_new_story_does_not_grow_with_the_archive(self):
+        """Clustering one new story takes the same queries with 3 or 30 stories stored."""
+
+        def queries_for_one_new_story(archive_size):
+            Article.objects.all().delete()
+            Cluster.objects.all().delete()
+            for n in range(archive_size):
+                story(f"Archive story {n} about subject {n}", when=T0 - dt.timedelta(days=n * 9))
+            cluster_new_stories()
+            story(*MARKET)
+            with CaptureQueriesContext(connection) as queries:
+                cluster_new_stories()
+            return len(queries)
+
+        assert queries_for_one_new_story(3) == queries_for_one_new_story(30)
+
+    def test_bridging_story_merges_clusters(self):
+        """A story matching two clusters joins them (connected components)."""
+        left = story("x", web_url="https://left.example/a")
+        right = story("y", web_url="https://right.example/b")
+        cluster_new_stories()
+        assert not together(left, right)
+        story(
+            "z",
+            web_url="https://left.example/a?utm_source=feed",
+            original_url="https://www.right.example/b",
+        )
+        cluster_new_stories()
+        assert together(left, right)
+        assert Cluster.objects.count() == 1
+
+    def test_related_coverage_links(self):
+        """Stories whose related lists share two other reports are the same story."""
+        first = story("Google trains AI for chips", "Tensor processing units.")
+        second = story(
+            "AI floorplans in six hours", "Nature paper.", when=T0 + dt.timedelta(days=3)
+        )
+        for article in (first, second):
+            RelatedLinkFactory(article=article, web_url="https://hothardware.example/chips")
+            RelatedLinkFactory(article=article, web_url="https://www.zdnet.example/chips?ref=x")
+        cluster_new_stories()
+        assert together(first, second)
+
+    def test_recluster_matches_incremental(self):
+        """``cluster_stories`` finds nothing to change after incremental clustering."""
+        story(*MARKET)
+        story(*MARKET, when=T0 + dt.timedelta(days=1))
+        story(*CHIPS)
+        cluster_new_stories()
+        before = partition()
+        assert recluster().moves == {}
+        assert partition() == before
+
+    def test_dry_run_writes_nothing(self, capsys):
+        first = story(*MARKET)
+        second = story("Unrelated", when=T0 + dt.timedelta(days=1))
+        cluster_new_stories()
+        # A change of "method": the two are put together by hand, unpinned.
+        Article.objects.filter(pk=second.pk).update(
+            cluster=Article.objects.get(pk=first.pk).cluster
+        )
+        call_command("cluster_stories", "--dry-run")
+        out = capsys.readouterr().out
+        moved = f"story {first.pk} " in out or f"story {second.pk} " in out
+        assert moved and "1 stories would move" in out
+        assert together(first, second)
+        call_command("cluster_stories", verbosity=0)
+        assert not together(first, second)
+
+
+class TestLeads:
+    def test_default_lead_is_best_quality_then_earliest(self):
+        early = story(*MARKET, quality=50)
+        late_better = story(*MARKET, quality=80, when=T0 + dt.timedelta(hours=2))
+        tie_later = story(*MARKET, quality=80, when=T0 + dt.timedelta(hours=3))
+        cluster_new_stories()
+        cluster = Cluster.objects.get()
+        assert cluster.lead_id == late_better.pk
+        assert {early.pk, tie_later.pk}.isdisjoint({cluster.lead_id})
+
+    def test_chosen_lead_survives_recluster(self, admin_user):
+        first = story(*MARKET, quality=90)
+        second = story(*MARKET, quality=10, when=T0 + dt.timedelta(hours=1))
+        cluster_new_stories()
+        cluster = Cluster.objects.get()
+        editing.choose_lead(cluster, second, admin_user)
+        call_command("cluster_stories", verbosity=0)
+        cluster.refresh_from_db()
+        assert cluster.lead_id == second.pk and cluster.lead_chosen
+        assert together(first, second)
+
+
+class TestEditorsDecisionsSurvive:
+    def write(self, folder, name, title, url, when="2024-03-01T09:00:00Z", excerpt=None):
+        excerpt = excerpt or MARKET[1]
+        (folder / name).write_text(
+            f'---\ntitle: "{title}"\nexcerpt: "{excerpt}"\nwebUrl: "{url}"\n'
+            f"publishedDateTime: {when}\ncategory: news\ntype: article\n"
+            'provider:\n  name: "Outlet"\n  domain: "outlet.example"\ntopics:\n  - AI\n'
+            'secured: "x"\npublished: true\n---\n',
+            encoding="utf-8",
+        )
+
+    def test_split_survives_reimport_and_recluster(self, tmp_path, admin_user):
+        self.write(tmp_path, "a.md", MARKET[0], "https://one.example/a")
+        self.write(tmp_path, "b.md", MARKET[0], "https://two.example/b")
+        import_paths([tmp_path], workers=1)
+        a, b = Article.objects.order_by("web_url")
+        assert together(a, b)
+        editing.split_off(Article.objects.filter(pk=b.pk), admin_user)
+        assert not together(a, b)
+        # The file changes (an updated story) and a third copy arrives.
+        self.write(tmp_path, "b.md", MARKET[0] + " (updated)", "https://two.example/b")
+        self.write(tmp_path, "c.md", MARKET[0], "https://three.example/c")
+        import_paths([tmp_path], workers=1)
+        call_command("cluster_stories", verbosity=0)
+        assert not together(a, b)
+        c = Article.objects.get(web_url="https://three.example/c")
+        assert together(a, c) or together(b, c)
+
+    def test_merge_survives_reimport_and_recluster(self, tmp_path, admin_user):
+        self.write(tmp_path, "a.md", MARKET[0], "https://one.example/a")
+        self.write(
+            tmp_path,
+            "b.md",
+            "Tesla chief talks lidar",
+            "https://two.example/b",
+            excerpt="Cameras are enough for self-driving cars, he says.",
+        )
+        import_paths([tmp_path], workers=1)
+        a, b = Article.objects.order_by("web_url")
+        assert not together(a, b)
+        editing.merge(Cluster.objects.all(), admin_user)
+        self.write(
+            tmp_path,
+            "b.md",
+            "Tesla chief talks lidar again",
+            "https://two.example/b",
+            excerpt="Cameras are enough for self-driving cars.",
+        )
+        import_paths([tmp_path], workers=1)
+        call_command("cluster_stories", verbosity=0)
+        assert together(a, b)
+
+
+def _dev_files():
+    if not DEV_NEWS.is_dir():
+        pytest.fail(f"the shared corpus is missing at {DEV_NEWS} (set NEWSROOM_SHARED)")
+    return sorted(DEV_NEWS.glob("*.md"))
+
+
+class TestRealFiles:
+    def test_order_independent(self, tmp_path):
+        """All files at once, or one by one in a shuffled order: the same clusters."""
+        files = _dev_files()
+        import_paths(files, workers=1)
+        at_once = partition()
+        Article.objects.all().delete()
+        Cluster.objects.all().delete()
+        from articles.models import SourceFile
+
+        SourceFile.objects.all().delete()
+        shuffled = list(files)
+        random.Random(7).shuffle(shuffled)
+        for path in shuffled:
+            import_paths([path], workers=1)
+        assert partition() == at_once
+        assert len(at_once) < len(files)  # some stories did cluster
+
+    def test_same_as_pure_computation(self):
+        """The stored clusters equal an all-pairs computation in plain Python: what the
+        database gives (SQLite or PostgreSQL alike) is the method's own answer."""
+        import_paths(_dev_files(), workers=1)
+        ids = list(Article.objects.values_list("pk", flat=True))
+        from articles.clusters.assign import load_signatures
+
+        signatures = load_signatures(ids)
+        urls = dict(Article.objects.values_list("pk", "web_url"))
+        edges = [
+            (score, urls[a], urls[b])
+            for a, b in itertools.combinations(sorted(ids), 2)
+            if (score := same_story(signatures[a], signatures[b]))
+        ]
+        assert partition() == components(urls.values(), edges)
+
+    def test_dev_set_different_stories_apart(self):
+        """The dev set's borderline "different story" calls stay apart."""
+        import_paths(_dev_files(), workers=1)
+        by_file = dict(Article.objects.values_list("source_file", "cluster_id"))
+        apart = [
+            (
+                "2019-12-17-amazon-releases-a-new-tool-to-improve-machine-learning-processes.md",
+                "2019-12-17-amazon-releases-sagemaker-studio-ide-for-machine-learning.md",
+            ),
+            (
+                "2023-04-06-nvidias-h100-hopper-gpu-sweeps-mlperf-ai-inference-tests-with-huge-"
+                "performance-uplift.md",
+                "2023-04-06-google-reveals-its-newest-ai-supercomputer-says-it-beats-nvidia.md",
+            ),
+        ]
+        for first, second in apart:
+            assert by_file[first] != by_file[second], (first, second)

@@ -1,0 +1,161 @@
+"""Editors and clusters: the coverage column and filter, the cluster page, merge, split,
+move, lead choice, publish-the-lead-only, history, and query budgets."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+
+from articles.clusters.assign import cluster_new_stories
+from articles.models import Article, Cluster
+
+from .admin_helpers import CHANGELIST
+from .factories import ArticleFactory, ProviderFactory
+
+pytestmark = pytest.mark.django_db
+
+CLUSTERS = reverse("admin:articles_cluster_changelist")
+T0 = dt.datetime(2025, 3, 1, 9, tzinfo=dt.UTC)
+
+
+def story_cluster(size, key="kyocera", **fields):
+    """``size`` outlets' versions of one story (same original URL, different outlets)."""
+    made = [
+        ArticleFactory(
+            title=" ".join(f"{key}{word}" for word in ("chip", "printer", "launch", "soc"))
+            + f" (version {n})",
+            excerpt=f"{key}report from {key}outlet.",
+            web_url=f"https://outlet{n}.example/{key}",
+            original_url=f"https://source.example/{key}",
+            provider=ProviderFactory(domain=f"outlet{n}.example"),
+            published_at=T0 + dt.timedelta(hours=n),
+            **fields,
+        )
+        for n in range(size)
+    ]
+    cluster_new_stories()
+    return [Article.objects.get(pk=a.pk) for a in made]
+
+
+def history(article):
+    return [
+        entry.get_change_message()
+        for entry in LogEntry.objects.filter(object_id=str(article.pk)).order_by("pk")
+    ]
+
+
+def act(client, url, action, pks):
+    return client.post(url, {"action": action, "_selected_action": [str(pk) for pk in pks]})
+
+
+class TestStoryList:
+    def test_coverage_column_and_filter(self, editor_client):
+        """The list shows "3 outlets" linking to the cluster; the filter narrows to those."""
+        first, *_ = story_cluster(3)
+        alone = ArticleFactory(title="Lonely story")
+        cluster_new_stories()
+        html = editor_client.get(CHANGELIST).content.decode()
+        assert "3 outlets" in html and "1 outlet<" in html
+        assert reverse("admin:articles_cluster_change", args=[first.cluster_id]) in html
+        covered = editor_client.get(CHANGELIST, {"coverage": "yes"}).context["cl"].result_list
+        assert alone not in covered and first in covered
+        only = editor_client.get(CHANGELIST, {"coverage": "no"}).context["cl"].result_list
+        assert list(only) == [alone]
+
+    def test_list_budget_constant_in_rows(self, editor_client, django_assert_max_num_queries):
+        """The coverage column is a subquery of the page's query: 2 and 20 rows cost the same."""
+        story_cluster(2, key="a")
+        editor_client.get(CHANGELIST)
+        with django_assert_max_num_queries(12) as one:
+            editor_client.get(CHANGELIST, {"coverage": "yes"})
+        for n in range(9):
+            story_cluster(2, key=f"k{n}")
+        with django_assert_max_num_queries(12) as many:
+            response = editor_client.get(CHANGELIST, {"coverage": "yes"})
+        assert len(response.context["cl"].result_list) == 20
+        assert len(one) == len(many)
+
+    def test_split_off_and_group(self, editor_client):
+        """Split a story off into its own cluster, then put it back; both are in its history."""
+        first, second, third = story_cluster(3)
+        act(editor_client, CHANGELIST, "split_selected", [third.pk])
+        third.refresh_from_db()
+        assert third.cluster_id != first.cluster_id and third.cluster_pinned
+        assert any("Split off" in message for message in history(third))
+        act(editor_client, CHANGELIST, "group_selected", [first.pk, third.pk])
+        third.refresh_from_db()
+        assert third.cluster_id == first.cluster_id
+        assert any("Moved to cluster" in message for message in history(third))
+        assert Cluster.objects.count() == 1
+
+
+class TestClusterPages:
+    def test_cluster_page_lists_stories(self, editor_client):
+        """Outlet, time, quality and state of every story of the cluster."""
+        first, second = story_cluster(2, quality=33)
+        Article.objects.filter(pk=second.pk).update(published=False)
+        page = editor_client.get(reverse("admin:articles_cluster_change", args=[first.cluster_id]))
+        assert page.status_code == 200
+        html = page.content.decode()
+        for article in (first, second):
+            assert article.title in html and article.provider.name in html
+        assert "33" in html
+
+    def test_cluster_list_budget(self, editor_client, django_assert_max_num_queries):
+        story_cluster(2, key="a")
+        with django_assert_max_num_queries(10) as one:
+            assert editor_client.get(CLUSTERS).status_code == 200
+        for n in range(19):
+            story_cluster(2, key=f"k{n}")
+        with django_assert_max_num_queries(10) as many:
+            response = editor_client.get(CLUSTERS)
+        assert len(response.context["cl"].result_list) == 20
+        assert len(one) == len(many)
+        assert "2 outlets" in response.content.decode()
+
+    def test_cluster_page_budget(self, editor_client, django_assert_max_num_queries):
+        first, _ = story_cluster(2, key="a")
+        url = reverse("admin:articles_cluster_change", args=[first.cluster_id])
+        with django_assert_max_num_queries(14) as one:
+            editor_client.get(url)
+        big = story_cluster(20, key="b")
+        url = reverse("admin:articles_cluster_change", args=[big[0].cluster_id])
+        with django_assert_max_num_queries(14) as many:
+            editor_client.get(url)
+        assert len(one) == len(many)
+
+    def test_merge(self, editor_client):
+        a = story_cluster(2, key="a")
+        b = story_cluster(1, key="b")
+        act(editor_client, CLUSTERS, "merge_selected", [a[0].cluster_id, b[0].cluster_id])
+        assert Cluster.objects.count() == 1
+        assert Article.objects.filter(cluster_pinned=True).count() == 3
+        assert any("Merged into" in message for message in history(b[0]))
+
+    def test_choose_lead(self, editor_client):
+        first, second = story_cluster(2, quality=50)
+        cluster = Cluster.objects.get()
+        assert cluster.lead_id == first.pk  # same quality: the earlier one
+        url = reverse("admin:articles_cluster_change", args=[cluster.pk])
+        response = editor_client.post(
+            url, {"lead": second.pk, "stories-TOTAL_FORMS": "0", "stories-INITIAL_FORMS": "0"}
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        cluster.refresh_from_db()
+        assert cluster.lead_id == second.pk and cluster.lead_chosen
+        assert any("lead" in message for message in history(second))
+
+    def test_publish_lead_and_hold_copies(self, editor_client):
+        first, second, third = story_cluster(3, published=False)
+        Cluster.objects.update(lead=second)
+        act(editor_client, CLUSTERS, "publish_lead_only", [second.cluster_id])
+        published = dict(Article.objects.values_list("pk", "published"))
+        assert published == {first.pk: False, second.pk: True, third.pk: False}
+        assert history(second)
+
+    def test_editors_cannot_add_or_delete_clusters(self, editor_client):
+        first, _ = story_cluster(2)
+        assert editor_client.get(reverse("admin:articles_cluster_add")).status_code == 403
+        delete = reverse("admin:articles_cluster_delete", args=[first.cluster_id])
+        assert editor_client.get(delete).status_code == 403

@@ -1,0 +1,130 @@
+"""What clustering costs the import, and whether its cost per story grows with the archive.
+
+Usage: .venv/bin/python bench/cluster_import_cost.py [--files 2000] [--rounds 3]
+                                                     [--archives 1000,4000] [--new 200]
+
+Makes news files from ../shared/corpus/news: copy k of the corpus gets its own URLs
+and is dated within the week starting 8 × k days after 2020-01-01, so the archive
+grows in time as a real one does, at a steady ~130 stories a week (copies of one file
+are 8 days apart: never in one clustering window). In one run:
+  1. the same files imported into an empty SQLite database with clustering on and
+     with it off (the importer's call replaced by a no-op), interleaved rounds, best
+     of each; the ratio on/off is the throughput clustering leaves (goal >= 0.75);
+  2. for each archive size A: an archive of A stories, then NEW more files imported;
+     the time of clustering those NEW stories, per story. The ratio of the per-story
+     cost at the largest archive to the smallest shows whether it grows (goal ~ 1).
+"""
+
+import argparse
+import datetime as dt
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("NEWSROOM_SHARED", ROOT.parent / "shared"))
+CORPUS_NEWS = SHARED / "corpus" / "news"
+DATE = re.compile(r"^publishedDateTime: (\S+)$", re.M)
+URL = re.compile(r'^(webUrl|originalUrl|ampWebUrl|cdnAmpWebUrl): ("?)', re.M)
+
+
+def make_files(folder, count, start=0):
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = sorted(CORPUS_NEWS.glob("*.md"))
+    texts = [path.read_text(encoding="utf-8") for path in sources]
+    for n in range(start, start + count):
+        index, copy = n % len(texts), n // len(texts)
+        text = URL.sub(lambda m, n=n: f"{m[1]}: {m[2]}https://copy{n}.example/?u=", texts[index])
+        when = _dated(copy, index, len(texts))
+        text = DATE.sub(lambda m, when=when: f"publishedDateTime: {when}", text, 1)
+        (folder / f"{sources[index].stem}-copy{n}.md").write_text(text, encoding="utf-8")
+    return sorted(folder.glob("*.md"))
+
+
+def _dated(copy, index, count):
+    start = dt.datetime(2020, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=8 * copy)
+    return (start + dt.timedelta(days=7) * index / count).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--archives", default="1000,4000")
+    parser.add_argument("--new", type=int, default=200)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="newsroom-cluster-cost-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from articles.clusters import assign
+    from articles.ingest import importer
+    from articles.models import Article, Cluster, SourceFile, Topic
+    from providers.models import Provider
+
+    call_command("migrate", verbosity=0)
+
+    def empty():
+        for model in (SourceFile, Article, Cluster, Topic, Provider):
+            model.objects.all().delete()
+
+    files = work / "throughput"
+    paths = make_files(files, args.files)
+    clustering = importer.cluster_new_stories
+    on_runs, off_runs = [], []
+    for _ in range(args.rounds):
+        for runs, hook in ((off_runs, lambda: 0), (on_runs, clustering)):
+            empty()
+            importer.cluster_new_stories = hook
+            started = time.perf_counter()
+            report = importer.import_paths([files], workers=1)
+            runs.append(time.perf_counter() - started)
+            assert report.failed == 0 and report.created == len(paths), report
+    importer.cluster_new_stories = clustering
+    assert Article.objects.filter(cluster=None).count() == 0
+    on, off = min(on_runs), min(off_runs)
+    n = len(paths)
+    print(f"files: {n}, best of {args.rounds} interleaved rounds, SQLite, 1 worker")
+    print(f"import, clustering off: {n / off:7.0f} files/s")
+    print(f"import, clustering on:  {n / on:7.0f} files/s")
+    print(f"ratio on / off: {off / on:.2f}  (goal >= 0.75: clustering costs at most 25 %)")
+
+    per_story = {}
+    for size in sorted(int(value) for value in args.archives.split(",")):
+        empty()
+        shutil.rmtree(work / "archive", ignore_errors=True)
+        importer.import_paths([make_files(work / "archive", size)[0].parent], workers=1)
+        new = make_files(work / "new", args.new, start=size)
+        importer.cluster_new_stories = lambda: 0
+        importer.import_paths(new, workers=1)
+        importer.cluster_new_stories = clustering
+        started = time.perf_counter()
+        clustered = assign.cluster_new_stories()
+        per_story[size] = (time.perf_counter() - started) / clustered
+        shutil.rmtree(work / "new")
+        print(
+            f"archive {size:6d} stories: clustering {clustered} new ones "
+            f"{per_story[size] * 1000:.2f} ms per story"
+        )
+    smallest, largest = min(per_story), max(per_story)
+    print(
+        f"ratio per-story cost at {largest} / at {smallest}: "
+        f"{per_story[largest] / per_story[smallest]:.2f}  (flat ~ 1; a scan would be "
+        f"~{largest / smallest:.0f})"
+    )
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
