@@ -141,7 +141,7 @@ def build(stories):
                initcap({words(6, 7)}) || ' ' || i AS title, {words(12, 11)} AS excerpt,
                {first_provider} + (i * 7919) % {OUTLETS} AS provider_id,
                {first_topic} + i % {TOPICS} AS topic_id
-          FROM generate_series(:lo, :hi) AS i,
+          FROM generate_series(:lo::bigint, :hi::bigint) AS i,
                (SELECT ARRAY[{", ".join(f"'{w}'" for w in WORDS)}] AS w) AS vocabulary
     ) AS s
     JOIN providers_provider p ON p.id = s.provider_id

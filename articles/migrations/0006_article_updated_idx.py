@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_image_local_copies'),
+        ('articles', '0005_story_clusters'),
         ('providers', '0002_logo_thumbnails'),
     ]
 
