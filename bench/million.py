@@ -203,7 +203,7 @@ def cases(stories):
         ("sitemap-topics", "/sitemap-topics.xml", {}, Topic.objects.all(), 40, False),
         ("sitemap-articles", "/sitemap-articles.xml", {}, published, 10_000, False),
         ("admin plain", a, {}, ordered, 100, True),
-        ("admin unpublished", a, {"published__exact": "0"}, ordered.filter(published=False), 100, 1),
+        ("admin drafts", a, {"published__exact": "0"}, ordered.filter(published=False), 100, 1),
         (
             "admin one outlet",
             a,
