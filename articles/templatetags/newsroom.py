@@ -11,27 +11,11 @@ from newsroom import http_urls
 register = template.Library()
 
 
-@register.filter
-def http_url(value):
-    """The URL when it is http(s), else an empty string (so it never becomes a link)."""
-    return http_urls.http_url(value)
-
-
-@register.filter
-def related_url(link):
-    return links.related_story_url(link)
-
-
-@register.filter
-def first_image(images):
-    """The image that stands for a story (see ``articles.pictures.lead_image``), or None."""
-    return pictures.lead_image(images)
-
-
-@register.filter
-def has_picture(image):
-    """Whether the story image shows anything (a local copy or an http(s) URL)."""
-    return pictures.has_picture(image)
+# Filters that are a library function under a template name: registered, not re-wrapped.
+register.filter("http_url", http_urls.http_url)  # the URL when http(s), else ""
+register.filter("related_url", links.related_story_url)
+register.filter("first_image", pictures.lead_image)  # the image that stands for a story
+register.filter("has_picture", pictures.has_picture)  # a local copy or an http(s) URL
 
 
 @register.filter
@@ -49,7 +33,4 @@ def page_url(context, number):
     return f"?{joined}" if joined else context["request"].path
 
 
-@register.filter
-def highlighted(headline):
-    """A search headline as HTML: escaped, with only the match marks made <mark>."""
-    return safe_headline(headline)
+register.filter("highlighted", safe_headline)  # escaped, only the match marks made <mark>

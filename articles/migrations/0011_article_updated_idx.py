@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_story_clusters'),
+        ('articles', '0010_editors_manage_rules'),
         ('providers', '0002_logo_thumbnails'),
     ]
 
