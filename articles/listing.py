@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from .clusters.public import one_per_cluster
 from .filters import ArticleFilter
 from .models import Article
+from .paging import CappedPaginator
 from .querystrings import filter_query
 
 
@@ -54,6 +55,7 @@ class FilteredArticleListMixin:
     """
 
     paginate_by = 20
+    paginator_class = CappedPaginator
     context_object_name = "articles"
     fixed_filter = None
 

@@ -238,6 +238,8 @@ class Article(models.Model):
             models.Index(fields=["provider", "-published_at"], name="article_provider_date_idx"),
             models.Index(fields=["-quality"], name="article_quality_idx"),
             models.Index(fields=["-heat"], name="article_heat_idx"),
+            # The sitemap's last change: read from the index's end, not a table scan.
+            models.Index(fields=["-updated_at"], name="article_updated_idx"),
             # The review queue's order (articles/admin/queue.py, ATTENTION_ORDER).
             models.Index(
                 models.F("review_state"),

@@ -63,19 +63,33 @@ def discover(paths):
     found = {}
     for path in map(Path, paths):
         if path.is_dir():
-            for candidate in sorted(path.rglob("*")):
-                relative = candidate.relative_to(path)
-                if (
-                    candidate.is_file()
-                    and not any(part.startswith(".") for part in relative.parts)
-                    and _looks_importable(candidate)
-                ):
-                    found.setdefault(candidate, relative.as_posix())
+            for candidate, name in _files_under(path):
+                if _looks_importable(candidate):
+                    found.setdefault(candidate, name)
         elif path.is_file():
             found.setdefault(path, path.name)
         else:
             raise ImportPathError(f"{path}: no such file or folder")
-    return sorted(found.items())
+    # pathlib's own order (by path segments), with each key made once, not per comparison.
+    return sorted(found.items(), key=lambda item: str(item[0]).split(os.sep))
+
+
+def _files_under(folder, prefix=""):
+    """Every file below ``folder`` outside hidden folders, with its relative name.
+
+    ``os.scandir`` knows from the directory listing what each entry is; pathlib's
+    ``rglob`` and ``relative_to`` cost more than reading and hashing the files
+    (most of a no-op re-import, measured in docs/performance.md). Like ``rglob``,
+    it does not follow links to folders.
+    """
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files_under(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                yield Path(entry.path), prefix + entry.name
 
 
 def _looks_importable(path):

@@ -1,0 +1,82 @@
+"""A paginator for long public lists: counts at most ``CAP`` rows, estimates beyond.
+
+Django's paginator runs an exact ``COUNT(*)`` over the whole result for every
+page; at a million stories that count costs more than the page itself. Here the
+count stops after ``CAP + 1`` rows. A longer list is *about* so many: on
+PostgreSQL the planner's row estimate for the same query (never below the
+cap), elsewhere "more than ``CAP``"; templates say so through ``count_is_exact``.
+Whether there is a next page is known exactly, by reading one row more than a
+page holds, so the "Older" link is right whatever the estimate says.
+"""
+
+import json
+import math
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
+from django.utils.functional import cached_property
+
+CAP = 10_000
+LARGEST_OFFSET = 2**62
+"""No database integer holds an offset past 2**63; stop well before it."""
+
+
+class CappedPaginator(Paginator):
+    cap = CAP
+
+    @cached_property
+    def _capped_count(self):
+        # Only ids, unordered: no ranking, headline or sort is computed to count.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @cached_property
+    def count_is_exact(self):
+        return self._capped_count <= self.cap
+
+    @cached_property
+    def count(self):
+        if self.count_is_exact:
+            return self._capped_count
+        return max(self.cap + 1, planner_estimate(self.object_list))
+
+    def validate_number(self, number):
+        if self.count_is_exact:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger("That page number is not an integer") from error
+        if number < 1 or number * self.per_page >= LARGEST_OFFSET:
+            raise EmptyPage("That page contains no results")
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+
+class CappedPage(Page):
+    def __init__(self, object_list, number, paginator, *, more):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self):
+        return self.more
+
+
+def planner_estimate(queryset):
+    """The planner's guess at how many rows ``queryset`` returns; 0 off PostgreSQL."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return 0
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        (plan,) = cursor.fetchone()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return math.ceil(plan[0]["Plan"]["Plan Rows"])

@@ -1,0 +1,79 @@
+"""Long lists count at most a capped number of stories and say "about" beyond it."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from articles.paging import CappedPaginator
+from articles.tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("articles:list")
+
+
+@pytest.fixture
+def cap_of_30(monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 30)
+
+
+def page(client, number, **params):
+    return client.get(HOME, {"page": number, **params})
+
+
+class TestCappedCount:
+    def test_short_list_counts_exactly(self, client, cap_of_30):
+        """Up to the cap the page count is exact, with no "about"."""
+        ArticleFactory.create_batch(30)
+        body = page(client, 1).content.decode()
+        assert "Page 1 of 2" in body
+        assert "about" not in body
+
+    def test_long_list_says_about(self, client, cap_of_30):
+        """Past the cap the page count is an estimate, and the page says so."""
+        ArticleFactory.create_batch(45)
+        response = page(client, 1)
+        assert not response.context["paginator"].count_is_exact
+        assert "Page 1 of about " in response.content.decode()
+
+    def test_every_page_past_the_cap_is_reachable(self, client, cap_of_30):
+        """The next link follows the rows, not the estimate: the last page has none."""
+        ArticleFactory.create_batch(45)
+        seen = []
+        for number in (1, 2, 3):
+            response = page(client, number)
+            assert response.status_code == 200
+            seen += [article.pk for article in response.context["articles"]]
+            has_next = 'rel="next"' in response.content.decode()
+            assert has_next == (number < 3)
+        assert len(set(seen)) == 45
+        assert page(client, 4).status_code == 404
+
+    def test_filtered_search_is_capped_too(self, client, cap_of_30):
+        """A search with more matches than the cap is counted up to the cap only."""
+        ArticleFactory.create_batch(40, title="Robots everywhere")
+        ArticleFactory.create_batch(5, title="Gardens")
+        response = page(client, 2, q="robots")
+        assert len(response.context["articles"]) == 20
+        assert not response.context["paginator"].count_is_exact
+        assert 'rel="next"' not in response.content.decode()
+        assert page(client, 3, q="robots").status_code == 404
+
+    @pytest.mark.parametrize("number", [str(2**63), "0", "abc"])
+    def test_impossible_pages_past_the_cap_are_404(self, client, cap_of_30, number):
+        """Past the cap too, no page number reaches the database as a huge offset."""
+        ArticleFactory.create_batch(31)
+        assert page(client, number).status_code == 404
+
+    def test_queries_do_not_grow_past_the_cap(self, client, cap_of_30, django_assert_num_queries):
+        """A capped list costs the queries of a short one, plus PostgreSQL's estimate."""
+        ArticleFactory.create_batch(5)
+        with django_assert_num_queries(5):
+            page(client, 1)
+        ArticleFactory.create_batch(60)
+        estimate = 1 if connection.vendor == "postgresql" else 0
+        with django_assert_num_queries(5 + estimate):
+            page(client, 2)
+        ArticleFactory.create_batch(60)
+        with django_assert_num_queries(5 + estimate):
+            page(client, 3)
