@@ -19,7 +19,7 @@ from django.utils.html import escape
 from providers.models import Provider
 
 from .clusters.public import one_per_cluster
-from .filters import filter_or_400
+from .filters import filter_or_400, outlet_named
 from .jsonfeed import JsonFeed
 from .models import Article
 from .querystrings import filter_query
@@ -76,8 +76,8 @@ class LatestArticlesFeed(Feed):
         parts = ["Newsroom"]
         if topic := values.get("topic"):
             parts.append(topic.name)  # the filter only accepts public topics
-        if domain := (values.get("provider") or "").strip().lower():
-            outlets = Provider.objects.public().filter(domain=domain)
+        if outlet := values.get("provider"):
+            outlets = Provider.objects.public().filter(outlet_named(outlet))
             parts.extend(outlets.values_list("name", flat=True))
         if query := values.get("q"):
             parts.append(f"“{query}”")
