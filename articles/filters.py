@@ -34,7 +34,7 @@ def story_types():
 
 
 class QueriedSelect(forms.Select):
-    """An optional select whose choices come from a query: run once when rendered, never when not."""
+    """An optional select whose choices come from a query: run when rendered, once."""
 
     def use_required_attribute(self, initial):
         return False  # a filter is never required; Select would read its choices to decide
