@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-CORPUS = Path(__file__).resolve().parent.parent / "shared" / "corpus"
+# ../shared/corpus beside the checkout, or beside a folder holding it (a git worktree).
+CORPUS = next(
+    (
+        folder / "shared" / "corpus"
+        for folder in Path(__file__).resolve().parents[1:]
+        if (folder / "shared" / "corpus").is_dir()
+    ),
+    Path(__file__).resolve().parent.parent / "shared" / "corpus",
+)
 
 BACKEND_ONLY = {
     "postgres": ("postgresql", "needs PostgreSQL (run under bin/with-postgres)"),

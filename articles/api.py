@@ -5,11 +5,10 @@ page past the end is a 404. Items carry every key the original did, null where w
 have no data.
 """
 
-from datetime import UTC
-
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 
+from . import seed_format
 from .clusters.public import one_per_cluster
 from .filters import filter_or_400
 from .jsonerrors import json_errors
@@ -18,7 +17,6 @@ from .models import Article, Topic
 PAGE_SIZE = 20
 LAST_PAGE = (2**63 - 1) // PAGE_SIZE
 """No later page can hold a row: its offset would not fit a database's 64-bit integers."""
-IMAGE_KEYS = ("url", "width", "height", "title", "attribution", "isCached")
 
 
 @json_errors
@@ -60,55 +58,53 @@ def _page_number(value):
 
 
 def article_to_dict(article):
+    """A story in the original API's item shape; the keys and their order are seed_format's."""
     extra = article.extra or {}
+    shown = {key.name: key for key in seed_format.NEWS if key.api}
+    item = {}
+    for name in seed_format.API_ITEM_KEYS:
+        if name in _BUILT:
+            item[name] = _BUILT[name](article)
+        elif name in shown:
+            item[name] = _plain_value(article, shown[name])
+        else:
+            item[name] = extra.get(name)
+    return item
+
+
+def _plain_value(article, key):
+    value = getattr(article, key.field)
+    if key.kind == seed_format.TIMESTAMP and value is not None:
+        return seed_format.format_timestamp(value)
+    return value
+
+
+def _provider(article):
     provider = article.provider_data or {}
     return {
-        "path": article.source_file or None,
-        "title": article.title,
-        "excerpt": article.excerpt,
-        "sourceUrl": extra.get("sourceUrl"),
-        "webUrl": article.web_url,
-        "originalUrl": article.original_url,
-        "featuredContent": extra.get("featuredContent"),
-        "highlight": extra.get("highlight"),
-        "heat": article.heat,
-        "tags": extra.get("tags"),
-        "images": [image_to_dict(image) for image in article.images.all()],
-        "content": article.body,
-        "type": article.type,
-        "ampWebUrl": article.amp_web_url,
-        "cdnAmpWebUrl": article.cdn_amp_web_url,
-        "publishedDateTime": _timestamp(article.published_at),
-        "updatedDateTime": extra.get("updatedDateTime"),
-        "provider": {
-            "name": article.provider.name,
-            "domain": article.provider.domain,
-            "images": [source_image_to_dict(image) for image in provider.get("images") or []],
-            "publishers": provider.get("publishers"),
-            "authors": provider.get("authors"),
-        },
-        "locale": extra.get("locale"),
-        "categories": [article.category] if article.category else [],
-        "topics": [topic.name for topic in article.topics.all()],
+        "name": article.provider.name,
+        "domain": article.provider.domain,
+        "images": [source_image_to_dict(image) for image in provider.get("images") or []],
+        "publishers": provider.get("publishers"),
+        "authors": provider.get("authors"),
     }
+
+
+_BUILT = {
+    "path": lambda article: article.source_file or None,
+    "content": lambda article: article.body,
+    "categories": lambda article: [article.category] if article.category else [],
+    "images": lambda article: [image_to_dict(image) for image in article.images.all()],
+    "provider": _provider,
+    "topics": lambda article: [topic.name for topic in article.topics.all()],
+}
+"""Item keys the API builds itself rather than reading one field or ``extra``."""
 
 
 def image_to_dict(image):
-    return {
-        "url": image.url,
-        "width": image.width,
-        "height": image.height,
-        "title": image.title,
-        "attribution": image.attribution,
-        "isCached": image.is_cached,
-    }
+    return {key.name: getattr(image, key.field) for key in seed_format.IMAGE}
 
 
 def source_image_to_dict(image):
     image = image if isinstance(image, dict) else {}
-    return {key: image.get(key) for key in IMAGE_KEYS}
-
-
-def _timestamp(value):
-    """The seed files' form: ``2023-03-27T14:20:00Z`` (UTC)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {key.name: image.get(key.name) for key in seed_format.IMAGE}

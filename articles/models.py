@@ -315,13 +315,13 @@ class RelatedLink(models.Model):
     def provider_name(self):
         return (self.provider or {}).get("name", "")
 
-    @property
-    def provider_domain(self):
-        return (self.provider or {}).get("domain", "")
-
 
 class SourceFile(models.Model):
-    """One imported file: lets an unchanged file be skipped on the next run."""
+    """One imported file: lets an unchanged file be skipped on the next run.
+
+    ``name`` is the file's path in the folder imported (``news/x.md``), the same
+    text as the ``source_file`` of what it carries.
+    """
 
     class Kind(models.TextChoices):
         NEWS = "news", "News item"

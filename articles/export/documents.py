@@ -12,37 +12,11 @@ import re
 
 from django.utils.text import slugify
 
-from articles.ingest.records import NEWS_KEY_ORDER
+from articles import seed_format
 
 from .yamltext import Quoted
 
-NEWS_ORDER = NEWS_KEY_ORDER  # the seed files' key order, for keys the source lacked
-
-RELATED_ORDER = [
-    ("title", "title", Quoted),
-    ("excerpt", "excerpt", Quoted),
-    ("publishedDateTime", "published_at", None),
-    ("originalUrl", "original_url", Quoted),
-    ("webUrl", "web_url", Quoted),
-    ("ampWebUrl", "amp_web_url", Quoted),
-    ("cdnAmpWebUrl", "cdn_amp_web_url", Quoted),
-    ("type", "type", None),
-    ("provider", "provider", None),
-    ("quality", "quality", None),
-    ("images", "images", None),
-]
-IMAGE_ORDER = [
-    ("url", "url", Quoted),
-    ("width", "width", None),
-    ("height", "height", None),
-    ("title", "title", Quoted),
-    ("attribution", "attribution", Quoted),
-    ("isCached", "is_cached", None),
-]
-PROVIDER_ORDER = ["name", "domain", "images"]
-TOPIC_ORDER = ["taxonomy", "_id", "name", "shortname", "parent", "description"]
-TOPIC_TAIL = ["keywords", "hashtags", "images", "services"]
-ORGANIZATION_ORDER = ["taxonomy", "_id", "name", "otherNames", "domain", "description", "images"]
+NEWS_ORDER = [key.name for key in seed_format.NEWS]
 
 # What the importer makes of a YAML timestamp kept in ``extra`` (records._check_jsonable).
 _ISO_TIMESTAMP = re.compile(
@@ -59,24 +33,16 @@ def article_document(article, topic_names):
     source_keys = list(dict.fromkeys(article.source_keys or []))
     from_file = article.imported_published is not None
     values = {
-        "category": article.category,
-        "title": Quoted(article.title),
-        "excerpt": Quoted(article.excerpt),
-        "publishedDateTime": article.published_at,
-        "originalUrl": _quoted(article.original_url),
-        "webUrl": Quoted(article.web_url),
-        "ampWebUrl": _quoted(article.amp_web_url),
-        "cdnAmpWebUrl": _quoted(article.cdn_amp_web_url),
-        "type": article.type,
-        "quality": article.quality,
-        "heat": article.heat,
-        "published": article.published,
-        "provider": provider_mapping(article),
-        "topics": list(topic_names),
-        "images": [image_mapping(image) for image in article.images.all()],
-        "related": [related_mapping(link) for link in article.related_links.all()],
-        "secured": Quoted(article.secured),
+        key.name: _written(key, getattr(article, key.field))
+        for key in seed_format.NEWS
+        if key.kind != seed_format.NESTED
     }
+    values.update(
+        provider=provider_mapping(article),
+        topics=list(topic_names),
+        images=[image_mapping(image) for image in article.images.all()],
+        related=[related_mapping(link) for link in article.related_links.all()],
+    )
     extra = {key: from_json(value) for key, value in (article.extra or {}).items()}
     # Absent in the file means NULL, "" or [] here: any other value was set since.
     wanted = {
@@ -135,7 +101,7 @@ def provider_mapping(article):
 
 
 def _provider_data(data):
-    result = _ordered(data, PROVIDER_ORDER)
+    result = _ordered(data, seed_format.PROVIDER_ORDER)
     if isinstance(result.get("images"), list):
         result["images"] = [_json_image(image) for image in result["images"]]
     return result
@@ -143,9 +109,9 @@ def _provider_data(data):
 
 def image_mapping(image):
     mapping = {
-        key: kind(getattr(image, field)) if kind else getattr(image, field)
-        for key, field, kind in IMAGE_ORDER
-        if getattr(image, field) is not None
+        key.name: _written(key, getattr(image, key.field))
+        for key in seed_format.IMAGE
+        if getattr(image, key.field) is not None
     }
     mapping.update((key, from_json(value)) for key, value in (image.extra or {}).items())
     return mapping
@@ -153,29 +119,35 @@ def image_mapping(image):
 
 def related_mapping(link):
     mapping = {}
-    for key, field, kind in RELATED_ORDER:
-        value = getattr(link, field)
+    for key in seed_format.RELATED:
+        value = getattr(link, key.field)
         if value is None:
             continue
-        if key == "provider":
+        if key.name == "provider":
             value = _provider_data(value) if isinstance(value, dict) else from_json(value)
-        elif key == "images":
+        elif key.name == "images":
             value = [_json_image(image) for image in value] if isinstance(value, list) else value
-        elif kind:
-            value = kind(value)
-        mapping[key] = value
+        else:
+            value = _written(key, value)
+        mapping[key.name] = value
     mapping.update((key, from_json(value)) for key, value in (link.extra or {}).items())
     return mapping
 
 
 def _json_image(image):
-    """An image mapping kept as JSON: known keys in the seed order, URLs quoted as in news files."""
+    """An image mapping kept as JSON: known keys in the seed order, quoted as in news files."""
     if not isinstance(image, dict):
         return from_json(image)
-    result = _ordered(image, [key for key, _, _ in IMAGE_ORDER])
-    if isinstance(result.get("url"), str):
-        result["url"] = Quoted(result["url"])
+    result = _ordered(image, [key.name for key in seed_format.IMAGE])
+    for key in seed_format.IMAGE:
+        if key.quoted and isinstance(result.get(key.name), str):
+            result[key.name] = Quoted(result[key.name])
     return result
+
+
+def _written(key, value):
+    """A plain value as the export writes it: quoted where the seed files quote the key."""
+    return Quoted(value) if key.quoted and value is not None else value
 
 
 def _ordered(data, order):
@@ -211,10 +183,6 @@ def _parse_timestamp(text):
         return None
 
 
-def _quoted(value):
-    return None if value is None else Quoted(value)
-
-
 # --- taxonomy -----------------------------------------------------------------
 
 
@@ -235,7 +203,7 @@ def topic_document(topic):
     if topic.hashtags:
         values["hashtags"] = list(topic.hashtags)
     values.update((key, value) for key, value in extra.items() if key not in values)
-    return _in_order(values, TOPIC_ORDER, TOPIC_TAIL)
+    return _in_order(values, seed_format.TOPIC_ORDER, seed_format.TOPIC_TAIL)
 
 
 def organization_document(provider):
@@ -251,7 +219,7 @@ def organization_document(provider):
     if provider.source_images:
         values["images"] = [from_json(image) for image in provider.source_images]
     values.update((key, value) for key, value in extra.items() if key not in values)
-    return _in_order(values, ORGANIZATION_ORDER, [])
+    return _in_order(values, seed_format.ORGANIZATION_ORDER, [])
 
 
 def _in_order(values, head, tail):

@@ -3,7 +3,8 @@
 
 Guarantees:
 - one file per story in ``DIR/news/``, per topic in ``DIR/topics/`` and per outlet
-  in ``DIR/organizations/``, named by the file it was imported from where known;
+  in ``DIR/organizations/``, named by the base name of the file it was imported
+  from where known;
 - the same database exports to the same bytes, and a file whose bytes would not
   change is not touched (it counts as unchanged);
 - each file is written to a temporary file beside it and renamed into place, so a
@@ -14,7 +15,9 @@ Guarantees:
 import datetime as dt
 import os
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from django.db.models import Q
 
 from articles.ingest.reading import YAML_SUFFIXES
 from articles.models import Article, SourceFile, Topic
@@ -28,6 +31,9 @@ TAXONOMY_OWNERS = {
     "topics": (SourceFile.Kind.TOPIC, "topic_id"),
     "organizations": (SourceFile.Kind.ORGANIZATION, "provider_id"),
 }
+
+NAMES_PER_QUERY = 100
+"""File names looked up per query (each is one condition; SQLite bounds their number)."""
 
 CHUNK_SIZE = 500
 """Stories loaded at a time (with their images, related links and topics)."""
@@ -98,9 +104,7 @@ class _ExportRun:
         owners = _owners([a.source_file for a in articles], SourceFile.Kind.NEWS, "article_id")
         sources = {}
         for article in articles:
-            source = article.source_file
-            if not (_safe_name(source) and owners.get(source, article.pk) == article.pk):
-                source = None
+            source = _own_file_name(article.source_file, owners, article.pk)
             if article.body and source and Path(source).suffix.lower() in YAML_SUFFIXES:
                 source = None  # a plain YAML document has no room for a body
             sources[article.pk] = source
@@ -127,9 +131,7 @@ class _ExportRun:
         kind, column = TAXONOMY_OWNERS[folder]
         owners = _owners([o.source_file for o in objects], kind, column)
         for obj in objects:
-            source = obj.source_file
-            if not (_safe_name(source) and owners.get(source, obj.pk) == obj.pk):
-                source = None
+            source = _own_file_name(obj.source_file, owners, obj.pk)
             fallback = f"{obj.slug}.yaml" if folder == "topics" else f"{obj.domain}.md"
             name = self.claim(folder, source or fallback, obj.pk)
             self.write(folder, name, lambda obj=obj: (build(obj), None))
@@ -200,7 +202,7 @@ def news_file_name(article):
 
 
 def _owners(names, kind, column):
-    """Which object each source file name now belongs to (two stories may share a file's past)."""
+    """Which object each source path now belongs to (two stories may share a file's past)."""
     names = [name for name in names if name]
     if not names:
         return {}
@@ -212,10 +214,17 @@ def _owners(names, kind, column):
 
 
 def _source_names(names, kind):
-    names = list(names)
-    if not names:
-        return set()
-    return set(SourceFile.objects.filter(name__in=names, kind=kind).values_list("name", flat=True))
+    """Which of these file names a tracked source file of this kind has, in any folder."""
+    names = sorted(set(names))
+    taken = set()
+    for start in range(0, len(names), NAMES_PER_QUERY):
+        group = names[start : start + NAMES_PER_QUERY]
+        in_any_folder = Q(name__in=group)
+        for name in group:
+            in_any_folder |= Q(name__endswith=f"/{name}")
+        paths = SourceFile.objects.filter(in_any_folder, kind=kind).values_list("name", flat=True)
+        taken.update(PurePosixPath(path).name for path in paths)
+    return taken
 
 
 def _numbered(name, pk):
@@ -223,6 +232,15 @@ def _numbered(name, pk):
     return f"{stem}-{pk}.{suffix}" if dot else f"{name}-{pk}"
 
 
-def _safe_name(name):
-    """A plain file name: never a path, never hidden (an import would skip it)."""
-    return bool(name) and name == Path(name).name and not name.startswith(".") and "\\" not in name
+def _own_file_name(source, owners, pk):
+    """The file name an object takes from its source path (``news/x.md``: ``x.md``), or None.
+
+    None when the source file now carries another object, or the path is not one
+    the importer writes: absolute, ``..`` or hidden parts (an import would skip them).
+    """
+    if not source or "\\" in source or owners.get(source, pk) != pk:
+        return None
+    path = PurePosixPath(source)
+    if path.is_absolute() or any(part.startswith(".") for part in path.parts):
+        return None
+    return path.name

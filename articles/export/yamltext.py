@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import yaml
 
+from articles.seed_format import format_timestamp
+
 
 class Quoted(str):
     """Text the seed files write in double quotes."""
@@ -89,7 +91,7 @@ def scalar(value):
     if isinstance(value, float):
         return _float(value)
     if isinstance(value, dt.datetime):
-        return timestamp(value)
+        return format_timestamp(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):
@@ -101,14 +103,6 @@ def scalar(value):
             return _double_quoted(value)
         return value
     raise TypeError(f"cannot write {type(value).__name__} values as YAML")
-
-
-def timestamp(value):
-    """``2021-05-19T03:20:00Z``: the seed files' form (UTC; fractions only when present)."""
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value.isoformat() + "Z"
-    return value.isoformat()
 
 
 def _float(value):

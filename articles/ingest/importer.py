@@ -26,6 +26,9 @@ from . import writer
 from .parse import parse_many
 from .reading import IMPORTABLE_SUFFIXES
 
+MAX_NAME = SourceFile._meta.get_field("name").max_length
+"""The longest tracked name (a path relative to the folder given) the database keeps."""
+
 BATCH_SIZE = 500
 """News records written per transaction."""
 
@@ -49,22 +52,29 @@ class _StopImport(Exception):
 
 
 def discover(paths):
-    """The files to read, in sorted path order; folders are read recursively."""
-    found = []
+    """The files to read, in sorted path order, each with the name it is tracked by.
+
+    Folders are read recursively; a file's name is its path relative to the folder
+    given (``news/x.md``), so ``one/x.md`` and ``two/x.md`` are two files. A file
+    given by itself is named by its base name. A file reached twice keeps its
+    first name.
+    """
+    found = {}
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(
-                candidate
-                for candidate in path.rglob("*")
-                if candidate.is_file()
-                and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
-                and _looks_importable(candidate)
-            )
+            for candidate in sorted(path.rglob("*")):
+                relative = candidate.relative_to(path)
+                if (
+                    candidate.is_file()
+                    and not any(part.startswith(".") for part in relative.parts)
+                    and _looks_importable(candidate)
+                ):
+                    found.setdefault(candidate, relative.as_posix())
         elif path.is_file():
-            found.append(path)
+            found.setdefault(path, path.name)
         else:
             raise ImportPathError(f"{path}: no such file or folder")
-    return sorted(set(found))
+    return sorted(found.items())
 
 
 def _looks_importable(path):
@@ -123,7 +133,6 @@ class _ImportRun:
         self.lookups = writer.Lookups()
         self.now = timezone.now()
         self.done = 0
-        self.display = {}
 
     def execute(self):
         pool = None
@@ -145,36 +154,40 @@ class _ImportRun:
         finally:
             if pool is not None:
                 pool.terminate()
-        self.report.linked = writer.link_related_stories()
+        self.report.linked = writer.link_related_stories(
+            self.lookups.rewritten_ids, self.lookups.created_hashes
+        )
         cluster_new_stories()
 
-    def changed_items(self, paths):
+    def changed_items(self, files):
         """Read and hash a window of files; count the unchanged ones right away."""
-        names = [path.name for path in paths]
+        names = [name for _, name in files]
         known = dict(SourceFile.objects.filter(name__in=names).values_list("name", "content_hash"))
         items = []
-        for path in paths:
+        for path, name in files:
+            if len(name) > MAX_NAME:
+                self.fail(str(path), f"its path in the folder is longer than {MAX_NAME} characters")
+                continue
             try:
                 raw = path.read_bytes()
             except OSError as error:
                 self.fail(str(path), f"cannot be read: {error.strerror or error}")
                 continue
             digest = hashlib.sha256(raw).hexdigest()
-            if known.get(path.name) == digest:
+            if known.get(name) == digest:
                 self.report.count("unchanged")
                 self.advance()
                 continue
-            self.display[path.name] = str(path)
-            items.append((path.name, raw, path.suffix.lower(), digest))
+            items.append((name, raw, path.suffix.lower(), digest, str(path)))
         return items
 
     def parse(self, items, pool):
-        hashes = [item[3] for item in items]
+        sources = [item[3:] for item in items]
         jobs = [item[:3] for item in items]
         chunks = [jobs[i : i + 50] for i in range(0, len(jobs), 50)]
         if pool is None:
-            return _Pending(_Ready(list(map(parse_many, chunks))), hashes)
-        return _Pending(pool.map_async(parse_many, chunks), hashes)
+            return _Pending(_Ready(list(map(parse_many, chunks))), sources)
+        return _Pending(pool.map_async(parse_many, chunks), sources)
 
     def write(self, records):
         batch, keys = [], set()
@@ -192,10 +205,10 @@ class _ImportRun:
             if kind == "news":  # the same story again: after the batch holding it
                 batch, keys = [record], {record["fields"]["web_url_hash"]}
             elif kind == "error":
-                self.fail(record["name"], record["reason"])
+                self.fail(record["path"], record["reason"])
             elif kind == "skip":
                 self.report.count("skipped")
-                self.on_problem(self.display.get(record["name"], record["name"]), record["reason"])
+                self.on_problem(record["path"], record["reason"])
                 self.advance()
             else:
                 self.write_one(record)
@@ -230,15 +243,16 @@ class _ImportRun:
                 status = write()
         except DatabaseError as error:
             self.lookups = saved
-            self.fail(record["name"], f"the database refused it: {_first_line(error)}")
+            self.fail(record["path"], f"the database refused it: {_first_line(error)}")
             return
         self.report.count(status)
         self.advance()
 
-    def fail(self, name, reason):
+    def fail(self, path, reason):
+        """Count a failed file; ``path`` is as found on disk, so the message names that file."""
         self.report.count("failed")
-        self.report.problems.append((self.display.get(name, name), reason))
-        self.on_problem(self.display.get(name, name), reason)
+        self.report.problems.append((path, reason))
+        self.on_problem(path, reason)
         self.advance()
         if self.strict:
             raise _StopImport
@@ -251,12 +265,12 @@ class _ImportRun:
 class _Pending:
     """Parse results still being computed by the worker pool."""
 
-    def __init__(self, result, hashes):
+    def __init__(self, result, sources):
         self.result = result
-        self.hashes = hashes
+        self.sources = sources
 
     def get(self):
-        return _with_hashes([r for chunk in self.result.get() for r in chunk], self.hashes)
+        return _with_sources([r for chunk in self.result.get() for r in chunk], self.sources)
 
 
 class _Ready:
@@ -269,9 +283,11 @@ class _Ready:
         return self.chunks
 
 
-def _with_hashes(records, hashes):
-    for record, digest in zip(records, hashes, strict=True):
+def _with_sources(records, sources):
+    """Give each record its file's hash and its path on disk (for messages)."""
+    for record, (digest, path) in zip(records, sources, strict=True):
         record["content_hash"] = digest
+        record["path"] = path
     return records
 
 

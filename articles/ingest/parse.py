@@ -12,11 +12,11 @@ def parse_source(name, raw, suffix):
     try:
         data, body = read_mapping(raw, suffix)
         kind = classify(data)
-        if isinstance(kind, tuple):
-            return {"kind": "skip", "name": name, "reason": kind[1]}
-        if kind == "topic":
+        if kind.name == "skip":
+            return {"kind": "skip", "name": name, "reason": kind.reason}
+        if kind.name == "topic":
             return topic_record(data, name)
-        if kind == "organization":
+        if kind.name == "organization":
             return organization_record(data, name)
         return news_record(data, body, name)
     except InvalidFile as error:

@@ -8,9 +8,11 @@ import datetime as dt
 import hashlib
 import math
 import pickle
+from typing import NamedTuple
 
 from django.utils.text import slugify
 
+from articles import seed_format
 from articles.identity import url_hash
 from newsroom.http_urls import http_url
 
@@ -20,60 +22,37 @@ from .reading import describe_kind as _kind
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 """The range of an integer column on every database we support."""
 
-NEWS_KEY_ORDER = [
-    "category",
-    "title",
-    "excerpt",
-    "publishedDateTime",
-    "originalUrl",
-    "webUrl",
-    "ampWebUrl",
-    "cdnAmpWebUrl",
-    "type",
-    "quality",
-    "heat",
-    "published",
-    "provider",
-    "topics",
-    "images",
-    "related",
-    "secured",
-]
-"""A news file's known keys, in the seed files' order (the export writes this order)."""
-NEWS_KEYS = frozenset(NEWS_KEY_ORDER)
-IMAGE_KEYS = {"url", "width", "height", "title", "attribution", "isCached"}
-RELATED_KEYS = {
-    "title",
-    "excerpt",
-    "publishedDateTime",
-    "webUrl",
-    "originalUrl",
-    "ampWebUrl",
-    "cdnAmpWebUrl",
-    "type",
-    "quality",
-    "provider",
-    "images",
-}
-TOPIC_KEYS = {"taxonomy", "name", "parent", "description", "keywords", "hashtags"}
-ORGANIZATION_KEYS = {"taxonomy", "name", "domain", "description", "images"}
+JSON_INT_MIN, JSON_INT_MAX = -(2**63), 2**63 - 1
+"""The integers a kept JSON value may hold: SQLite's JSON functions read any integer
+outside the signed 64-bit range as a float, so it would not come back the same."""
+
+NEWS_KEYS = frozenset(key.name for key in seed_format.NEWS)
+IMAGE_KEYS = frozenset(key.name for key in seed_format.IMAGE)
+RELATED_KEYS = frozenset(key.name for key in seed_format.RELATED)
 
 MAX_SLUG = 200
-MAX_SHORT_TEXT = 100
 MAX_NAME = 200
 MAX_DOMAIN = 253
 MAX_PROVIDER_NAME = 500
 """Outlet names are indexed: PostgreSQL's btree refuses entries over ~2,700 bytes."""
 
 
+class Kind(NamedTuple):
+    """What a file holds: ``name`` is 'news', 'topic', 'organization' or 'skip'."""
+
+    name: str
+    reason: str = ""
+    """Why a 'skip' file is not imported."""
+
+
 def classify(data):
-    """'news', 'topic', 'organization', or ('skip', reason) for other taxonomies."""
+    """The :class:`Kind` of a file's mapping; taxonomies other than ours are skipped."""
     taxonomy = data.get("taxonomy")
     if taxonomy is None:
-        return "news"
+        return Kind("news")
     if taxonomy in ("topic", "organization"):
-        return taxonomy
-    return "skip", f"taxonomy {taxonomy!r} is not imported (only topic and organization)"
+        return Kind(taxonomy)
+    return Kind("skip", f"taxonomy {taxonomy!r} is not imported (only topic and organization)")
 
 
 # --- news items ------------------------------------------------------------
@@ -81,41 +60,28 @@ def classify(data):
 
 def news_record(data, body, name):
     """Validate a news item's front matter; return the writer's record."""
-    web_url = optional_url(data, "webUrl")
-    original_url = optional_url(data, "originalUrl")
+    fields = read_values(data, seed_format.NEWS, "")
+    web_url, original_url = fields["web_url"], fields["original_url"]
     identity = web_url if web_url is not None and web_url.strip() else original_url
     if identity is None or not identity.strip():
         raise InvalidFile("neither webUrl nor originalUrl is given: a story needs its URL")
-    title = required_text(data, "title")
-    quality = optional_int(data, "quality")
+    # Editors own these two: the writer weighs them against what an import set before.
+    quality, published = fields.pop("quality"), fields.pop("published")
     if quality is not None and quality < 0:
         raise InvalidFile(f"quality: {quality} is negative; scores start at 0")
-    published = data.get("published")
-    if published is not None and not isinstance(published, bool):
-        raise InvalidFile(f"published: {published!r} is not true or false")
-    fields = {
-        "title": title,
-        "excerpt": optional_text(data, "excerpt") or "",
-        "body": body,
-        "category": optional_text(data, "category", MAX_SHORT_TEXT) or "",
-        "type": optional_text(data, "type", MAX_SHORT_TEXT) or "",
-        "published_at": required_datetime(data, "publishedDateTime"),
-        "web_url": identity,
-        "web_url_hash": url_hash(identity),
-        "original_url": original_url,
-        "amp_web_url": optional_url(data, "ampWebUrl"),
-        "cdn_amp_web_url": optional_url(data, "cdnAmpWebUrl"),
-        "heat": optional_int(data, "heat"),
-        "secured": optional_text(data, "secured") or "",
-        "extra": jsonable_extra(data, NEWS_KEYS, ""),
-        "source_keys": list(data),
-    }
+    fields.update(
+        body=body,
+        web_url=identity,
+        web_url_hash=url_hash(identity),
+        extra=jsonable_extra(data, NEWS_KEYS, ""),
+        source_keys=list(data),
+    )
     provider = provider_of(data)
     fields["provider_data"] = _check_jsonable(data["provider"], "provider")
     record = {
         "kind": "news",
         "name": name,
-        "slug": slugify(name.rsplit(".", 1)[0])[:MAX_SLUG] or slugify(title)[:MAX_SLUG],
+        "slug": slug_from_name(name) or slugify(fields["title"])[:MAX_SLUG],
         "fields": fields,
         "published": published,
         "quality": quality,
@@ -128,12 +94,17 @@ def news_record(data, body, name):
     return record
 
 
+def slug_from_name(name):
+    """The slug a file's base name gives: ``news/2021-05-19-x.md`` -> ``2021-05-19-x``."""
+    return slugify(name.rsplit("/", 1)[-1].rsplit(".", 1)[0])[:MAX_SLUG]
+
+
 def fingerprint(record):
     """A hash of everything the file says except the editor-owned fields."""
     payload = {key: record[key] for key in ("fields", "provider", "topics", "images", "related")}
     # pickle is deterministic for the same values built the same way, and four
-    # times cheaper than JSON here; a Python upgrade may count a changed file
-    # as "updated" once.
+    # times cheaper than JSON here; a Python upgrade, or a change to the order of
+    # seed_format's tables, may count a changed file as "updated" once.
     return hashlib.sha256(pickle.dumps(payload, protocol=5)).hexdigest()
 
 
@@ -186,25 +157,12 @@ def images_of(images, where):
         label = f"{where}[{index}]"
         if not isinstance(image, dict):
             raise InvalidFile(f"{label}: must be a mapping with a url, not {_kind(image)}")
-        width = optional_int(image, "width", f"{label}.width")
-        height = optional_int(image, "height", f"{label}.height")
-        for key, value in (("width", width), ("height", height)):
-            if value is not None and value < 0:
-                raise InvalidFile(f"{label}.{key}: {value} is negative")
-        is_cached = image.get("isCached")
-        if is_cached is not None and not isinstance(is_cached, bool):
-            raise InvalidFile(f"{label}.isCached: {is_cached!r} is not true or false")
-        result.append(
-            {
-                "url": required_text(image, "url", None, f"{label}.url"),
-                "width": width,
-                "height": height,
-                "title": optional_text(image, "title", None, f"{label}.title"),
-                "attribution": optional_text(image, "attribution", None, f"{label}.attribution"),
-                "is_cached": is_cached,
-                "extra": jsonable_extra(image, IMAGE_KEYS, f"{label}."),
-            }
-        )
+        values = read_values(image, seed_format.IMAGE, f"{label}.")
+        for key in ("width", "height"):
+            if values[key] is not None and values[key] < 0:
+                raise InvalidFile(f"{label}.{key}: {values[key]} is negative")
+        values["extra"] = jsonable_extra(image, IMAGE_KEYS, f"{label}.")
+        result.append(values)
     return result
 
 
@@ -222,26 +180,12 @@ def related_of(related):
         if provider is not None and not isinstance(provider, dict):
             raise InvalidFile(f"{label}.provider: must be a mapping, not {_kind(provider)}")
         images_of(item.get("images"), f"{label}.images")  # validates the shape
-        web_url = optional_text(item, "webUrl", None, f"{label}.webUrl")
-        result.append(
-            {
-                "title": optional_text(item, "title", None, f"{label}.title"),
-                "excerpt": optional_text(item, "excerpt", None, f"{label}.excerpt"),
-                "web_url": web_url,
-                "web_url_hash": url_hash(web_url) if web_url else "",
-                "original_url": optional_text(item, "originalUrl", None, f"{label}.originalUrl"),
-                "amp_web_url": optional_text(item, "ampWebUrl", None, f"{label}.ampWebUrl"),
-                "cdn_amp_web_url": optional_text(
-                    item, "cdnAmpWebUrl", None, f"{label}.cdnAmpWebUrl"
-                ),
-                "published_at": optional_datetime(item, "publishedDateTime", label),
-                "type": optional_text(item, "type", MAX_SHORT_TEXT, f"{label}.type"),
-                "quality": optional_int(item, "quality", f"{label}.quality"),
-                "provider": _check_jsonable(provider, f"{label}.provider"),
-                "images": _check_jsonable(item.get("images"), f"{label}.images"),
-                "extra": jsonable_extra(item, RELATED_KEYS, f"{label}."),
-            }
-        )
+        values = read_values(item, seed_format.RELATED, f"{label}.")
+        values["web_url_hash"] = url_hash(values["web_url"]) if values["web_url"] else ""
+        values["provider"] = _check_jsonable(provider, f"{label}.provider")
+        values["images"] = _check_jsonable(item.get("images"), f"{label}.images")
+        values["extra"] = jsonable_extra(item, RELATED_KEYS, f"{label}.")
+        result.append(values)
     return result
 
 
@@ -265,7 +209,7 @@ def topic_record(data, name):
             "description": optional_text(data, "description") or "",
             "keywords": string_list(data, "keywords"),
             "hashtags": string_list(data, "hashtags"),
-            "extra": jsonable_extra(data, TOPIC_KEYS, ""),
+            "extra": jsonable_extra(data, seed_format.TOPIC_FIELDS, ""),
         },
     }
 
@@ -286,12 +230,30 @@ def organization_record(data, name):
             "name": optional_text(data, "name", MAX_PROVIDER_NAME) or domain,
             "description": optional_text(data, "description") or "",
             "source_images": images or [],
-            "extra": jsonable_extra(data, ORGANIZATION_KEYS, ""),
+            "extra": jsonable_extra(data, seed_format.ORGANIZATION_FIELDS, ""),
         },
     }
 
 
 # --- field helpers -------------------------------------------------------------
+
+
+def read_values(data, keys, prefix):
+    """The plain values of ``keys`` (a seed_format table) by model field, in table order.
+
+    Nested keys are left to their own readers; ``prefix`` names where the mapping
+    is (``related[2].``) in messages.
+    """
+    values = {}
+    for key in keys:
+        if key.kind == seed_format.NESTED:
+            continue
+        label = f"{prefix}{key.name}"
+        value = _READERS[key.kind](data, key, label)
+        if key.required and (value is None or (isinstance(value, str) and not value.strip())):
+            raise InvalidFile(f"{label}: missing")
+        values[key.field] = key.absent if value is None else value
+    return values
 
 
 def required_text(data, key, max_length=None, label=None):
@@ -312,13 +274,20 @@ def optional_text(data, key, max_length=None, label=None):
     return value
 
 
-def optional_url(data, key):
+def optional_url(data, key, label=None):
     """A story URL: kept as written, but it must be http(s) to be a link at all."""
-    value = optional_text(data, key)
+    value = optional_text(data, key, None, label)
     if value is None or not value.strip():
         return value
     if not http_url(value):
-        raise InvalidFile(f"{key}: {value[:80]!r} is not an http(s) URL")
+        raise InvalidFile(f"{label or key}: {value[:80]!r} is not an http(s) URL")
+    return value
+
+
+def optional_bool(data, key, label=None):
+    value = data.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise InvalidFile(f"{label or key}: {value!r} is not true or false")
     return value
 
 
@@ -345,17 +314,10 @@ def optional_int(data, key, label=None):
     return value
 
 
-def required_datetime(data, key):
-    value = optional_datetime(data, key, "")
-    if value is None:
-        raise InvalidFile(f"{key}: missing")
-    return value
-
-
-def optional_datetime(data, key, where):
+def optional_datetime(data, key, label=None):
     """A YAML timestamp or ISO text; no zone means UTC, a bare date means midnight UTC."""
     value = data.get(key)
-    label = f"{where}.{key}" if where else key
+    label = label or key
     if value is None:
         return None
     if isinstance(value, str):
@@ -379,6 +341,16 @@ def optional_datetime(data, key, where):
     raise InvalidFile(f"{label}: {value!r} is not a date and time")
 
 
+_READERS = {
+    seed_format.TEXT: lambda data, key, label: optional_text(data, key.name, key.max_length, label),
+    seed_format.URL: lambda data, key, label: optional_url(data, key.name, label),
+    seed_format.INT: lambda data, key, label: optional_int(data, key.name, label),
+    seed_format.BOOL: lambda data, key, label: optional_bool(data, key.name, label),
+    seed_format.TIMESTAMP: lambda data, key, label: optional_datetime(data, key.name, label),
+}
+"""How each kind of seed_format value is read and checked."""
+
+
 def string_list(data, key):
     value = data.get(key)
     if value is None:
@@ -399,7 +371,8 @@ def jsonable_extra(data, known, label_prefix):
 def _check_jsonable(value, label):
     """Return ``value`` as JSON can hold it (dates become ISO text); refuse the rest."""
     if value is None or isinstance(value, str | bool | int | float):
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**63:
+        is_int = isinstance(value, int) and not isinstance(value, bool)
+        if is_int and not JSON_INT_MIN <= value <= JSON_INT_MAX:
             raise InvalidFile(f"{label}: {value} is too large a number")
         if isinstance(value, float) and not math.isfinite(value):
             # JSON has no NaN or infinity; PostgreSQL's jsonb refuses them.

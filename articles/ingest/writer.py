@@ -54,13 +54,23 @@ BOOKKEEPING_FIELDS = [
 
 @dataclass
 class Lookups:
-    """Natural key to primary key, remembered across the batches of one run."""
+    """Natural key to primary key, remembered across the batches of one run, and the
+    stories the run wrote (what ``link_related_stories`` needs to look at)."""
 
     provider_ids: dict = field(default_factory=dict)
     topic_ids: dict = field(default_factory=dict)
+    rewritten_ids: set = field(default_factory=set)
+    """Stories created or updated: their related links are new."""
+    created_hashes: set = field(default_factory=set)
+    """URL hashes of stories new to the database: links elsewhere may name them."""
 
     def snapshot(self):
-        return Lookups(dict(self.provider_ids), dict(self.topic_ids))
+        return Lookups(
+            dict(self.provider_ids),
+            dict(self.topic_ids),
+            set(self.rewritten_ids),
+            set(self.created_hashes),
+        )
 
 
 def write_news(records, lookups, now):
@@ -143,6 +153,8 @@ def write_news(records, lookups, now):
     if changed:
         replace_children([(ids[record_key(r)], r, status) for _, r, status in changed], topic_ids)
         update_search_vectors([ids[record_key(r)] for _, r, _ in changed])
+        lookups.rewritten_ids.update(ids[record_key(r)] for _, r, _ in changed)
+        lookups.created_hashes.update(new_hashes)
     remember_files(
         [
             source_file_row(record, now, SourceFile.Kind.NEWS, article_id=ids[record_key(record)])
@@ -221,6 +233,8 @@ def insert_rows(model, rows, unique_fields=None, update_fields=None):
     here the statement is built once and the values still go through each
     field's own database preparation, so every backend gets what the ORM would
     send. The ON CONFLICT clause is the backend's own (as bulk_create uses).
+    It leans on private API (``_meta``, ``on_conflict_suffix_sql``): checked on
+    Django 6.1 against bulk_create, table by table, in articles/tests/test_import_writer.py.
     """
     if not rows:
         return
@@ -414,12 +428,27 @@ def write_organization(record, now):
     return status, provider
 
 
-def link_related_stories():
-    """Point related links at our own copy of the story they name, where we have one."""
+LINK_CHUNK = 500
+"""Stories per linking query: a run may write more stories than one query can name."""
+
+
+def link_related_stories(article_ids, url_hashes):
+    """Point related links at our own copy of the story they name, where we have one.
+
+    Only links that may have found a story since: those of ``article_ids`` (the
+    stories a run rewrote) and those naming ``url_hashes`` (the stories it created),
+    so a run that changed nothing reads no related link at all.
+    """
     same_url = Article.objects.filter(web_url_hash=OuterRef("web_url_hash"))
-    return (
+    unlinked = (
         RelatedLink.objects.filter(target__isnull=True)
         .exclude(web_url_hash="")
         .filter(Exists(same_url))
-        .update(target=Subquery(same_url.values("pk")[:1]))
     )
+    linked = 0
+    for column, values in (("article_id", article_ids), ("web_url_hash", url_hashes)):
+        values = sorted(values)
+        for start in range(0, len(values), LINK_CHUNK):
+            in_chunk = {f"{column}__in": values[start : start + LINK_CHUNK]}
+            linked += unlinked.filter(**in_chunk).update(target=Subquery(same_url.values("pk")[:1]))
+    return linked

@@ -192,6 +192,31 @@ class TestImportedStory:
         url = front_matter(tmp_path / "out" / "news" / "2021-05-19-x.md")["webUrl"]
         assert url == "https://example.com/new"
 
+    def test_files_from_two_folders_keep_their_base_names_apart(self, tmp_path):
+        """one/x.md and two/x.md both go to news/: the second is numbered."""
+        write(tmp_path / "in" / "one", "2021-05-19-x.md", news_text("One", "https://e.com/1"))
+        write(tmp_path / "in" / "two", "2021-05-19-x.md", news_text("Two", "https://e.com/2"))
+        run_import(tmp_path / "in")
+        run_export(tmp_path / "out")
+        second = Article.objects.get(source_file="two/2021-05-19-x.md")
+        assert exported_names(tmp_path / "out") == [
+            f"2021-05-19-x-{second.pk}.md",
+            "2021-05-19-x.md",
+        ]
+        assert front_matter(tmp_path / "out" / "news" / "2021-05-19-x.md")["title"] == "One"
+
+    def test_a_made_up_name_avoids_a_tracked_file_in_any_folder(self, tmp_path):
+        # Made first, so it is exported first and would take the name otherwise.
+        made = ArticleFactory(slug="x", published_at=dt.datetime(2021, 5, 19, tzinfo=dt.UTC))
+        write(tmp_path / "in" / "sub", "2021-05-19-x.md", news_text("Filed", "https://e.com/1"))
+        run_import(tmp_path / "in")
+        run_export(tmp_path / "out", "--no-taxonomy")
+        assert exported_names(tmp_path / "out") == [
+            f"2021-05-19-x-{made.pk}.md",
+            "2021-05-19-x.md",
+        ]
+        assert front_matter(tmp_path / "out" / "news" / "2021-05-19-x.md")["title"] == "Filed"
+
     def test_a_source_name_that_is_not_a_plain_file_name_is_not_used(self, tmp_path):
         ArticleFactory(
             slug="s",
@@ -259,6 +284,22 @@ class TestStreaming:
         with django_assert_num_queries(7):
             report = export_to(tmp_path / "twenty", taxonomy=False)
         assert report.created == 20
+
+    def test_made_up_names_take_one_query_per_hundred_stories(
+        self, tmp_path, django_assert_num_queries
+    ):
+        """Stories made in the CMS: their names are checked against tracked files
+        (in place of the source-file owners, as none has a source file)."""
+        ArticleFactory()
+        with django_assert_num_queries(7):
+            export_to(tmp_path / "one", taxonomy=False)
+        ArticleFactory.create_batch(99)
+        with django_assert_num_queries(7):
+            export_to(tmp_path / "hundred", taxonomy=False)
+        ArticleFactory()
+        with django_assert_num_queries(8):
+            report = export_to(tmp_path / "more", taxonomy=False)
+        assert report.created == 101
 
     def test_small_chunks_still_export_every_story(self, tmp_path):
         stories_with_children(5)

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.ingest.parse import UNEXPECTED
-from articles.ingest.records import NEWS_KEY_ORDER
 from articles.models import Article
+from articles.seed_format import NEWS
 
 from .helpers import news_text, run_import
 
@@ -154,9 +154,11 @@ values = st.recursive(
     ),
     max_leaves=25,
 )
+SEED_KEYS = [key.name for key in NEWS]
 documents = st.one_of(
     st.fixed_dictionaries(
-        {}, optional=dict.fromkeys([*NEWS_KEY_ORDER, "taxonomy", "name", "domain"], values)
+        {},
+        optional=dict.fromkeys([*(key.name for key in NEWS), "taxonomy", "name", "domain"], values),
     ),
     values,
 )

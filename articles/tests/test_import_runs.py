@@ -90,6 +90,52 @@ class TestSameStoryTwice:
         ]
 
 
+class TestFilesOfTheSameNameInTwoFolders:
+    """Files are tracked by their path in the folder given, not by their base name."""
+
+    def test_the_bad_one_is_blamed_and_the_good_one_is_skipped_when_unchanged(self, tmp_path):
+        write(tmp_path / "one", "x.md", "not front matter")
+        write(tmp_path / "two", "x.md", news_text("Good", URL))
+        code, out, err = run_import(tmp_path)
+        assert code == 1
+        assert err.strip() == f"{tmp_path / 'one' / 'x.md'}: no YAML front matter: " + (
+            "the file must start with a '---' line"
+        )
+        assert out.strip() == "2 files: 1 created, 0 updated, 0 unchanged, 1 failed"
+        assert list(SourceFile.objects.values_list("name", flat=True)) == ["two/x.md"]
+        assert Article.objects.get().source_file == "two/x.md"
+        code, out, err = run_import(tmp_path)
+        assert out.strip() == "2 files: 0 created, 0 updated, 1 unchanged, 1 failed"
+        assert err.startswith(f"{tmp_path / 'one' / 'x.md'}: ")
+
+    def test_two_good_ones_are_two_tracked_files_each_skipped_when_unchanged(self, tmp_path):
+        write(tmp_path / "one", "x.md", news_text("One", URL))
+        write(tmp_path / "two", "x.md", news_text("Two", URL + "/2"))
+        _, out, _ = run_import(tmp_path)
+        assert out.strip() == "2 files: 2 created, 0 updated, 0 unchanged, 0 failed"
+        tracked = dict(SourceFile.objects.values_list("name", "article__title"))
+        assert tracked == {"one/x.md": "One", "two/x.md": "Two"}
+        # Slugs come from the base name, as before.
+        assert sorted(Article.objects.values_list("slug", flat=True)) == ["x", "x-2"]
+        _, out, _ = run_import(tmp_path)
+        assert out.strip() == "2 files: 0 created, 0 updated, 2 unchanged, 0 failed"
+
+    def test_a_file_given_by_itself_is_tracked_by_its_name(self, tmp_path):
+        path = write(tmp_path / "one", "x.md", news_text("One", URL))
+        run_import(path)
+        assert list(SourceFile.objects.values_list("name", flat=True)) == ["x.md"]
+
+    def test_a_path_too_long_to_track_is_refused_by_name(self, tmp_path):
+        folder = tmp_path
+        for _ in range(3):
+            folder = folder / ("d" * 90)
+        path = write(folder, "x.md", news_text("One", URL))
+        code, _, err = run_import(tmp_path)
+        assert code == 1
+        assert err.strip() == (f"{path}: its path in the folder is longer than 255 characters")
+        assert not Article.objects.exists()
+
+
 class TestEditorsOwnPublishedAndQuality:
     def scores(self, quality, published):
         return f"quality: {quality}\nheat: 5\npublished: {str(published).lower()}"
