@@ -1,6 +1,7 @@
 """Template helpers for the public site: safe links, safe Markdown, list query strings."""
 
 from django import template
+from django.utils.encoding import iri_to_uri
 from django.utils.safestring import mark_safe
 
 from articles import links, pictures
@@ -13,13 +14,18 @@ register = template.Library()
 
 @register.filter
 def http_url(value):
-    """The URL when it is http(s), else an empty string (so it never becomes a link)."""
-    return http_urls.http_url(value)
+    """The URL when it is http(s), else an empty string (so it never becomes a link).
+
+    Written as a valid URL: a space or other character a URL cannot hold is
+    percent-encoded (``iri_to_uri``); what is already encoded stays as it is.
+    """
+    return iri_to_uri(http_urls.http_url(value))
 
 
 @register.filter
 def related_url(link):
-    return links.related_story_url(link)
+    """Where a related story's link points, as a valid URL (see ``http_url``)."""
+    return iri_to_uri(links.related_story_url(link))
 
 
 @register.filter
