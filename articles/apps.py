@@ -6,7 +6,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from . import (  # noqa: F401 - connect the receivers
+        from . import (  # noqa: F401 - connect the receivers, register the jobs
+            job_kinds,  # re-clustering and applying rules in the background
             page_signals,  # retire cached pages
             signals,  # the search vector
         )

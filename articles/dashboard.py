@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .models import Article, public_flag
+from .review_states import ReviewState
 
 CHART_DAYS = 30
 
@@ -31,6 +32,8 @@ class Day:
 @dataclass(frozen=True)
 class Stats:
     waiting: int
+    held: int
+    rejected: int
     published_today: int
     published_last_7_days: int
     days: list
@@ -41,12 +44,21 @@ def stats(now=None):
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     week = today - dt.timedelta(days=6)  # a rolling week: useful on a Monday too
     published = Article.objects.published()
+    states = review_counts()
     return Stats(
-        waiting=Article.objects.unpublished().count(),
+        waiting=states[ReviewState.WAITING],
+        held=states[ReviewState.HELD],
+        rejected=states[ReviewState.REJECTED],
         published_today=published.filter(published_at__gte=today).count(),
         published_last_7_days=published.filter(published_at__gte=week).count(),
         days=stories_per_day(today),
     )
+
+
+def review_counts():
+    """Stories per review state, in one grouped query over the queue's index."""
+    rows = Article.objects.values_list("review_state").annotate(n=Count("pk")).order_by()
+    return dict.fromkeys(ReviewState, 0) | dict(rows)
 
 
 def stories_per_day(today, days=CHART_DAYS):

@@ -6,7 +6,19 @@ from django.urls import reverse
 
 from images.files import content_hash, original_name
 
+from . import validators
 from .identity import url_hash
+from .review_states import (
+    DecidedBy,
+    ReviewState,
+    consistent_state,
+    ranked_quality,
+    sync_instance,
+    sync_update,
+)
+from .slugs import free_slug, story_slug_base, topic_slug_base
+
+SLUG_HELP = "Its address. Leave empty to make one from the {}."
 
 
 class TopicQuerySet(models.QuerySet):
@@ -18,7 +30,9 @@ class TopicQuerySet(models.QuerySet):
 
 class Topic(models.Model):
     name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200, unique=True, blank=True, help_text=SLUG_HELP.format("name")
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -45,13 +59,27 @@ class Topic(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.fill_slug()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.fill_slug()
+
+    def fill_slug(self):
+        """Give a topic without an address one (see articles/slugs.py); keep any it has."""
+        if not self.slug:
+            self.slug = free_slug(Topic, topic_slug_base(self.name), exclude_pk=self.pk)
 
 
 # What the public may see, stated once: the queryset filter below and
 # Article.is_public() read the same fields, so a rule such as an embargo time
 # (publish_at / unpublish_at) is added here and in is_public(), nowhere else.
+# Held and rejected stories are never public: a constraint ties ``published`` to
+# the published review state (review_states.py).
 PUBLIC_FIELDS = ("published",)
 """The fields :meth:`Article.is_public` reads: a query that loads a story only to
 link it (``.only(...)``) loads these."""
@@ -85,6 +113,16 @@ class ArticleQuerySet(models.QuerySet):
     def unpublished(self):
         return self.exclude(public_condition())
 
+    def update(self, **values):
+        # The published flag and the editorial state always agree (review_states.py).
+        return super().update(**sync_update(values))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for article in objs:
+            sync_instance(article)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def for_list(self):
         """What a list of stories shows (outlet, topics, pictures), in a fixed number of queries."""
         return self.select_related("provider").prefetch_related(
@@ -117,7 +155,9 @@ RELATED_LINK_FIELDS = (
 
 
 class Article(models.Model):
-    slug = models.SlugField(max_length=255, unique=True)
+    slug = models.SlugField(
+        max_length=255, unique=True, blank=True, help_text=SLUG_HELP.format("title")
+    )
     title = models.TextField()
     excerpt = models.TextField(blank=True)
     body = models.TextField(blank=True, help_text="Markdown shown below the excerpt.")
@@ -132,11 +172,35 @@ class Article(models.Model):
     quality = models.IntegerField(
         null=True,
         blank=True,
+        validators=[validators.QUALITY],
         help_text="Editorial score; higher ranks first when readers sort by quality.",
     )
-    heat = models.IntegerField(null=True, blank=True, help_text="Popularity score from the source.")
+    heat = models.IntegerField(
+        null=True,
+        blank=True,
+        validators=[validators.HEAT],
+        help_text="Popularity score from the source.",
+    )
     published = models.BooleanField(
         default=False, help_text="Only published stories are visible on the public site."
+    )
+    review_state = models.CharField(
+        max_length=10,
+        choices=ReviewState.choices,
+        default=ReviewState.WAITING,
+        help_text="Waiting: nobody has decided yet. Held and rejected stories are never public.",
+    )
+    decided_by = models.CharField(
+        max_length=10,
+        choices=DecidedBy.choices,
+        default=DecidedBy.NOBODY,
+        blank=True,
+        editable=False,
+    )
+    coverage = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Outlets that reported the story (this one and its related stories).",
     )
     provider = models.ForeignKey(
         "providers.Provider", on_delete=models.PROTECT, related_name="articles"
@@ -185,12 +249,24 @@ class Article(models.Model):
             models.Index(fields=["provider", "-published_at"], name="article_provider_date_idx"),
             models.Index(fields=["-quality"], name="article_quality_idx"),
             models.Index(fields=["-heat"], name="article_heat_idx"),
+            # The review queue's order (articles/admin/queue.py, ATTENTION_ORDER).
+            models.Index(
+                models.F("review_state"),
+                models.F("coverage").desc(),
+                ranked_quality().desc(),
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                name="article_review_queue_idx",
+            ),
+            # The queue's one row per cluster: its count and each row's copies.
+            models.Index(fields=["review_state", "cluster"], name="article_review_cluster_idx"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quality__gte=0) | models.Q(quality__isnull=True),
                 name="article_quality_not_negative",
             ),
+            models.CheckConstraint(condition=consistent_state(), name="article_state_matches_flag"),
         ]
 
     def __str__(self):
@@ -198,6 +274,11 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.web_url_hash = url_hash(self.web_url)
+        self.fill_slug()
+        sync_instance(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "published" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "review_state"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -206,6 +287,15 @@ class Article(models.Model):
     def is_public(self):
         """The rule of ``Article.objects.published()`` for this one story."""
         return self.published
+
+    def clean(self):
+        self.fill_slug()
+
+    def fill_slug(self):
+        """Give a story without an address one, as the importer would; keep any it has."""
+        if not self.slug:
+            base = story_slug_base(self.source_file, self.title, self.web_url)
+            self.slug = free_slug(Article, base, exclude_pk=self.pk)
 
 
 class Cluster(models.Model):
@@ -247,8 +337,8 @@ class ArticleImage(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
     position = models.PositiveIntegerField(default=0)
     url = models.TextField()
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True, validators=[validators.SIZE])
+    height = models.PositiveIntegerField(null=True, blank=True, validators=[validators.SIZE])
     title = models.TextField(null=True, blank=True)
     attribution = models.TextField(null=True, blank=True)
     is_cached = models.BooleanField(null=True, blank=True)
@@ -294,7 +384,7 @@ class RelatedLink(models.Model):
     cdn_amp_web_url = models.TextField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     type = models.CharField(max_length=100, null=True, blank=True)
-    quality = models.IntegerField(null=True, blank=True)
+    quality = models.IntegerField(null=True, blank=True, validators=[validators.INTEGER])
     provider = models.JSONField(null=True, blank=True)
     images = models.JSONField(null=True, blank=True)
     extra = models.JSONField(default=dict, blank=True)
@@ -353,3 +443,4 @@ class SourceFile(models.Model):
 
 # The clustering's own tables live with its code; importing them here registers them.
 from .clusters.models import StoryKey, StorySignature  # noqa: E402, F401
+from .rules.models import Rule, RuleHit  # noqa: E402, F401 - models of the rules package

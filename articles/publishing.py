@@ -1,50 +1,90 @@
-"""The editors' publishing rules: publish, unpublish and score stories in bulk.
+"""The editors' decisions on stories, in bulk: publish, hold, reject, unpublish, score.
 
-The admin's bulk actions call these; so can scripts and tests. Each function
-changes only the stories whose value really differs, in one UPDATE (which also
-bumps ``updated_at``, since ``auto_now`` does not run for ``update()``), records
-one admin history entry per changed story, and returns how many changed.
+The admin's bulk actions, list edits and the review queue call these; so can
+scripts and tests. Each function changes only the stories whose value really
+differs, in one UPDATE (which also bumps ``updated_at``, since ``auto_now`` does
+not run for ``update()``), records one admin history entry per changed story, and
+returns how many changed.
 
-The importer recognises editors' changes by comparing with ``imported_published``
-and ``imported_quality``, so nothing else is needed for a change to survive a
-re-import.
+Every change is an editor's decision (``decided_by = "editor"``): rules never act
+on the story again and re-imports keep the editor's choice (see review_states.py).
 """
 
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from newsroom import pagecache
 
+from . import validators
 from .models import Article
+from .review_states import DecidedBy, ReviewState
 
 
 def publish(articles, user):
     """Make the stories visible on the public site."""
-    return _set(articles, user, "published", True)
+    return decide(articles, user, ReviewState.PUBLISHED, logged="published")
 
 
 def unpublish(articles, user):
-    """Take the stories off the public site."""
-    return _set(articles, user, "published", False)
+    """Take published stories off the public site: they are held (an editor's choice)."""
+    published = articles.filter(review_state=ReviewState.PUBLISHED)
+    return decide(published, user, ReviewState.HELD, logged="published")
+
+
+def hold(articles, user):
+    """Keep the stories off the site and out of the queue's first view."""
+    return decide(articles, user, ReviewState.HELD)
+
+
+def reject(articles, user):
+    """Junk: never public, out of the queue; an editor can still change their mind."""
+    return decide(articles, user, ReviewState.REJECTED)
+
+
+def decide(articles, user, state, logged="review_state"):
+    """Put the stories in ``state`` as the editor's decision (those not in it already)."""
+    values = {
+        "review_state": state,
+        "published": state == ReviewState.PUBLISHED,
+        "decided_by": DecidedBy.EDITOR,
+    }
+    return _set(articles, user, values, Q(review_state=state), [logged])
 
 
 def set_quality(articles, user, quality):
     """Give every story the editorial score ``quality`` (None clears it)."""
-    if quality is not None and quality < 0:
-        raise ValueError("quality cannot be negative")
-    return _set(articles, user, "quality", quality)
+    try:
+        validators.QUALITY(quality)
+    except ValidationError as error:
+        raise ValueError(f"quality: {validators.messages_of(error)}") from None
+    # A NULL score does change to a score: Q(quality=None) is "IS NULL".
+    unchanged = Q(quality__isnull=True) if quality is None else Q(quality=quality)
+    values = {"quality": quality, "decided_by": DecidedBy.EDITOR}
+    return _set(articles, user, values, unchanged, ["quality"])
+
+
+def restore(article, user, review_state, decided_by, quality):
+    """Put one story back as it was before the editor's last action (the queue's undo)."""
+    values = {
+        "review_state": review_state,
+        "published": review_state == ReviewState.PUBLISHED,
+        "decided_by": decided_by,
+        "quality": quality,
+    }
+    stories = Article.objects.filter(pk=article.pk)
+    return _set(stories, user, values, Q(**values), ["review_state", "quality"])
 
 
 # Stay under every backend's limit on query parameters (SQLite's is the lowest).
 BATCH = 500
 
 
-def _set(articles, user, field, value):
-    # exclude() keeps NULLs: a story without a score does change to a score.
-    lookup = {f"{field}__isnull": True} if value is None else {field: value}
-    changing = articles.exclude(**lookup).select_related(None).prefetch_related(None).order_by()
+def _set(articles, user, values, unchanged, logged_fields):
+    changing = articles.exclude(unchanged).select_related(None).prefetch_related(None).order_by()
     with transaction.atomic():
         # Lock the rows (PostgreSQL; SQLite's write transaction already excludes
         # other writers) and update exactly those, so the history names exactly
@@ -53,13 +93,13 @@ def _set(articles, user, field, value):
         now = timezone.now()
         for start in range(0, len(changed), BATCH):
             pks = [article.pk for article in changed[start : start + BATCH]]
-            Article.objects.filter(pk__in=pks).update(**{field: value}, updated_at=now)
+            Article.objects.filter(pk__in=pks).update(**values, updated_at=now)
         if changed:
             LogEntry.objects.log_actions(
                 user_id=user.pk,
                 queryset=changed,
                 action_flag=CHANGE,
-                change_message=[{"changed": {"fields": [_label(field)]}}],
+                change_message=[{"changed": {"fields": [_label(f) for f in logged_fields]}}],
             )
             # update() sends no signals: retire the cached pages once it commits.
             transaction.on_commit(pagecache.pages_changed)

@@ -10,6 +10,7 @@ its exit status from ``report.failed``.
 
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -64,10 +65,27 @@ class FileReport(RunReport):
         return self.total
 
 
+RULE_ACTION_WORDS = {
+    "reject": "rejected",
+    "hold": "held",
+    "publish": "published",
+    "set_quality": "scored",
+    "add_topic": "topics added",
+}
+
+
 @dataclass
 class ImportReport(FileReport):
     linked: int = 0
     """Related links that now point at a story of ours."""
+    rule_actions: Counter = field(default_factory=Counter)
+    """What the enabled rules did to the imported stories, by action."""
+
+    def summary(self):
+        """The files' line, then ``; rules: 3 rejected, 1 held`` when rules acted."""
+        actions = self.rule_actions
+        done = [f"{actions[a]} {word}" for a, word in RULE_ACTION_WORDS.items() if actions[a]]
+        return super().summary() + (f"; rules: {', '.join(done)}" if done else "")
 
 
 @dataclass

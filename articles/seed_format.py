@@ -10,6 +10,8 @@ build its items; a new key is one line here (and its model field).
 import datetime as dt
 from dataclasses import dataclass
 
+from articles import validators
+
 TEXT, URL, INT, BOOL, TIMESTAMP, NESTED = "text", "url", "int", "bool", "timestamp", "nested"
 """How a value is read: ``URL`` is text that must be an http(s) address; ``NESTED``
 values (provider, topics, images, related) have their own readers and writers."""
@@ -33,6 +35,8 @@ class Key:
     """What the field holds when the file lacks the key ("" for a text column without NULL)."""
     api: bool = True
     """The JSON API's items show the value under this name."""
+    validator: object = None
+    """The field's one check (``articles.validators``), shared with the admin and the model."""
 
 
 NEWS = (
@@ -46,8 +50,8 @@ NEWS = (
     Key("ampWebUrl", "amp_web_url", URL, quoted=True),
     Key("cdnAmpWebUrl", "cdn_amp_web_url", URL, quoted=True),
     Key("type", "type", max_length=MAX_SHORT_TEXT, absent=""),
-    Key("quality", "quality", INT, api=False),
-    Key("heat", "heat", INT),
+    Key("quality", "quality", INT, api=False, validator=validators.QUALITY),
+    Key("heat", "heat", INT, validator=validators.HEAT),
     Key("published", "published", BOOL, api=False),
     Key("provider", "provider", NESTED),
     Key("topics", "topics", NESTED),
@@ -59,8 +63,8 @@ NEWS = (
 
 IMAGE = (
     Key("url", "url", quoted=True, required=True),
-    Key("width", "width", INT),
-    Key("height", "height", INT),
+    Key("width", "width", INT, validator=validators.SIZE),
+    Key("height", "height", INT, validator=validators.SIZE),
     Key("title", "title", quoted=True),
     Key("attribution", "attribution", quoted=True),
     Key("isCached", "is_cached", BOOL),

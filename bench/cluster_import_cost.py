@@ -20,10 +20,10 @@ import datetime as dt
 import os
 import re
 import shutil
-import sys
-import tempfile
 import time
 from pathlib import Path
+
+from throwaway_sqlite import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("NEWSROOM_SHARED", ROOT.parent / "shared"))
@@ -58,22 +58,12 @@ def main():
     parser.add_argument("--new", type=int, default=200)
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="newsroom-cluster-cost-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_DEBUG", "1")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    work = start_django(prefix="newsroom-cluster-cost-")
 
     from articles.clusters import assign
     from articles.ingest import importer
     from articles.models import Article, Cluster, SourceFile, Topic
     from providers.models import Provider
-
-    call_command("migrate", verbosity=0)
 
     def empty():
         for model in (SourceFile, Article, Cluster, Topic, Provider):

@@ -17,8 +17,9 @@ import json
 import os
 import random
 import sys
-import tempfile
 from pathlib import Path
+
+from throwaway_sqlite import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("NEWSROOM_SHARED", ROOT.parent / "shared"))
@@ -69,14 +70,7 @@ def main():
     parser.add_argument("--seed", type=int, default=12)
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="newsroom-clusters-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_DEBUG", "1")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    start_django(prefix="newsroom-clusters-")
     from django.core.management import call_command
 
     from articles.ingest.importer import import_paths
@@ -85,7 +79,6 @@ def main():
 
     truth = json.loads(LABELS.read_text(encoding="utf-8"))["files"]
     files = sorted(CORPUS_NEWS / name for name in truth)
-    call_command("migrate", verbosity=0)
 
     def clusters_after(order, one_by_one):
         for model in (SourceFile, Article, Cluster, Topic, Provider):

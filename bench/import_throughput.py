@@ -14,10 +14,10 @@ import / parse-only (goal >= 0.6) and first import / no-op re-import (goal >= 5)
 
 import argparse
 import os
-import sys
-import tempfile
 import time
 from pathlib import Path
+
+from throwaway_sqlite import start_django
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_NEWS = ROOT.parent / "shared" / "corpus" / "news"
@@ -51,15 +51,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="best of this many runs each")
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_DEBUG", "1")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    work = start_django(prefix="newsroom-bench-")
 
     from articles.ingest.importer import import_paths
     from articles.models import Article, SourceFile, Topic
@@ -68,7 +60,6 @@ def main():
     files_dir = work / "news"
     files_dir.mkdir()
     paths = make_files(files_dir, args.files)
-    call_command("migrate", verbosity=0)
     parse_only(paths[:200])  # warm the page cache and imports alike for both sides
 
     parse_runs, import_runs, noop_runs = [], [], []

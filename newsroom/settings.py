@@ -60,8 +60,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "accounts",
+    "django_tasks_db",
     "providers",
     "articles",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +150,14 @@ PAGE_CACHE_SECONDS = int(
     os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300" if os.environ.get("REDIS_URL") else "0")
 )
 PAGE_CACHE_ALIAS = "default"
+
+# Long jobs run as Django tasks stored in the database; `manage.py db_worker` runs
+# them (docs/jobs.md, also for a Redis/RQ backend instead).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOBS_UPLOAD_MAX_BYTES = int(os.environ.get("JOBS_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+JOBS_UPLOAD_MAX_FILES = int(os.environ.get("JOBS_UPLOAD_MAX_FILES", 5000))
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", 2))
+JOBS_STALE_SECONDS = float(os.environ.get("JOBS_STALE_SECONDS", 300))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.db.models import OuterRef
 
-from articles.admin.counts import row_count
+from articles.admin.counts import annotated_column, row_count
+from articles.admin.listquery import PlainListErrors
 from articles.models import Article
+from articles.validators import normalise_domain
 
 from . import scorecard_columns
 from .forms import ProviderLogoForm
@@ -14,11 +16,11 @@ class ProviderForm(ProviderLogoForm):
 
     def clean_domain(self):
         # The model lower-cases on save, but its constraint is validated first.
-        return self.cleaned_data["domain"].strip().lower()
+        return normalise_domain(self.cleaned_data["domain"])
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(PlainListErrors, admin.ModelAdmin):
     form = ProviderForm
     list_display = [
         "name",
@@ -55,10 +57,5 @@ class ProviderAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "scorecard"]
 
-    @admin.display(description="stories", ordering="story_count")
-    def story_count(self, provider):
-        return provider.story_count
-
-    @admin.display(description="published", ordering="published_count")
-    def published_count(self, provider):
-        return provider.published_count
+    story_count = annotated_column("story_count", "stories")
+    published_count = annotated_column("published_count", "published")

@@ -4,6 +4,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from articles import validators
+
 from .logos import remote_images
 
 
@@ -20,9 +22,12 @@ class Provider(models.Model):
     domain = models.CharField(
         max_length=253,
         unique=True,
+        validators=[validators.validate_domain],
         help_text="The outlet's domain, lower-case (e.g. bbc.com). Used in its public page URL.",
     )
-    name = models.TextField(help_text="Shown on every story from this outlet.")
+    name = models.TextField(
+        validators=[validators.provider_name], help_text="Shown on every story from this outlet."
+    )
     description = models.TextField(blank=True)
     source_images = models.JSONField(
         default=list,
@@ -68,7 +73,7 @@ class Provider(models.Model):
         return self.name or self.domain
 
     def save(self, *args, **kwargs):
-        self.domain = self.domain.strip().lower()
+        self.domain = validators.normalise_domain(self.domain)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
-from .. import publishing
+from .. import publishing, validators
 
 
 def _report(modeladmin, request, changed, selected, done, already):
@@ -32,9 +32,20 @@ def unpublish_selected(modeladmin, request, queryset):
     _report(modeladmin, request, changed, queryset.count(), "Unpublished", "unpublished")
 
 
+@admin.action(permissions=["change"], description="Hold selected stories")
+def hold_selected(modeladmin, request, queryset):
+    changed = publishing.hold(queryset, request.user)
+    _report(modeladmin, request, changed, queryset.count(), "Held", "held")
+
+
+@admin.action(permissions=["change"], description="Reject selected stories (junk)")
+def reject_selected(modeladmin, request, queryset):
+    changed = publishing.reject(queryset, request.user)
+    _report(modeladmin, request, changed, queryset.count(), "Rejected", "rejected")
+
+
 class QualityForm(forms.Form):
-    quality = forms.IntegerField(
-        min_value=0,
+    quality = validators.QUALITY.form_field(
         required=False,
         help_text="Leave empty to clear the score. Readers sorting by quality see higher first.",
     )

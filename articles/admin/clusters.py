@@ -11,7 +11,8 @@ from django.utils.html import format_html
 
 from ..clusters import editing
 from ..models import Article, Cluster
-from .counts import row_count
+from .counts import annotated_column, row_count
+from .filters import BandFilter
 
 
 def outlet_count(cluster_ref):
@@ -30,20 +31,18 @@ def outlets_label(count):
     return f"{count} outlet" if count == 1 else f"{count or 0} outlets"
 
 
-class OtherCoverageFilter(admin.SimpleListFilter):
+_other_stories = Exists(
+    Article.objects.filter(cluster=OuterRef("cluster")).exclude(pk=OuterRef("pk"))
+)
+
+
+class OtherCoverageFilter(BandFilter):
     title = "other coverage"
     parameter_name = "coverage"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Reported by other outlets too"), ("no", "Only this story")]
-
-    def queryset(self, request, queryset):
-        others = Article.objects.filter(cluster=OuterRef("cluster")).exclude(pk=OuterRef("pk"))
-        if self.value() == "yes":
-            return queryset.filter(Exists(others))
-        if self.value() == "no":
-            return queryset.exclude(Exists(others))
-        return queryset
+    bands = {
+        "yes": ("Reported by other outlets too", _other_stories),
+        "no": ("Only this story", ~_other_stories),
+    }
 
 
 @admin.display(description="coverage", ordering="cluster_outlets")
@@ -170,13 +169,8 @@ class ClusterAdmin(admin.ModelAdmin):
     def outlets(self, cluster):
         return outlets_label(cluster.outlet_count)
 
-    @admin.display(description="stories", ordering="story_count")
-    def stories(self, cluster):
-        return cluster.story_count
-
-    @admin.display(description="first reported", ordering="first_at")
-    def first_reported(self, cluster):
-        return cluster.first_at
+    stories = annotated_column("story_count", "stories")
+    first_reported = annotated_column("first_at", "first reported")
 
     def save_model(self, request, obj, form, change):
         if "lead" in form.changed_data and obj.lead is not None:

@@ -1,5 +1,6 @@
 """Per-row counts for admin lists, computed for the rows on the page only."""
 
+from django.contrib import admin
 from django.db.models import Func, IntegerField, Subquery
 
 
@@ -11,3 +12,13 @@ def row_count(queryset):
     """
     counted = queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n")
     return Subquery(counted, output_field=IntegerField())
+
+
+def annotated_column(annotation, description):
+    """A list column showing the row's ``annotation`` (a count above, say), sortable by it."""
+
+    @admin.display(description=description, ordering=annotation)
+    def column(self, obj):
+        return getattr(obj, annotation)
+
+    return column

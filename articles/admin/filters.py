@@ -4,9 +4,11 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 
+from .listquery import id_value, text_value
+
 
 class BandFilter(admin.SimpleListFilter):
-    """Filter a nullable score by fixed bands: ``bands`` maps a URL value to (label, Q)."""
+    """Filter by fixed choices: ``bands`` maps a URL value to (label, Q or boolean expression)."""
 
     bands = {}
 
@@ -41,21 +43,15 @@ class HeatBandFilter(BandFilter):
     }
 
 
-class TopLevelFilter(admin.SimpleListFilter):
+class TopLevelFilter(BandFilter):
     """Where a topic sits in the tree."""
 
     title = "level"
     parameter_name = "level"
-
-    def lookups(self, request, model_admin):
-        return [("top", "Top-level topics"), ("sub", "Subtopics")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "top":
-            return queryset.filter(parent__isnull=True)
-        if self.value() == "sub":
-            return queryset.filter(parent__isnull=False)
-        return queryset
+    bands = {
+        "top": ("Top-level topics", Q(parent__isnull=True)),
+        "sub": ("Subtopics", Q(parent__isnull=False)),
+    }
 
 
 class TypeFilter(admin.SimpleListFilter):
@@ -73,7 +69,7 @@ class TypeFilter(admin.SimpleListFilter):
         return [(value, value) for value in types]
 
     def queryset(self, request, queryset):
-        return queryset.filter(type=self.value()) if self.value() else queryset
+        return queryset.filter(type=text_value("type", self.value())) if self.value() else queryset
 
     @staticmethod
     def _types():
@@ -101,6 +97,6 @@ class TopicFilter(admin.SimpleListFilter):
         from ..models import Article
 
         tagged = Article.topics.through.objects.filter(
-            article_id=OuterRef("pk"), topic_id=self.value()
+            article_id=OuterRef("pk"), topic_id=id_value("topic", self.value())
         )
         return queryset.filter(Exists(tagged))

@@ -21,13 +21,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponseRedirect
 
+from .. import validators
+
 
 class ArticleListForm(forms.ModelForm):
     """One changelist row: ``published`` and ``quality``."""
 
-    quality = forms.IntegerField(
+    quality = validators.QUALITY.form_field(
         required=False,
-        min_value=0,
         label="Quality",
         widget=forms.NumberInput(attrs={"class": "vIntegerField"}),  # admin CSS sizes it
     )
@@ -69,9 +70,14 @@ class SafeListEditMixin:
 
     def save_model(self, request, obj, form, change):
         if isinstance(form, ArticleListForm):
-            obj.save(update_fields=[*form.changed_data, "updated_at"])
+            also = self.list_edit_also_saves(obj, form.changed_data)
+            obj.save(update_fields=[*form.changed_data, *also, "updated_at"])
         else:
             super().save_model(request, obj, form, change)
+
+    def list_edit_also_saves(self, obj, changed):
+        """Fields a list edit sets besides the edited ones (none by default)."""
+        return []
 
     def _missing_list_edit_pks(self, request):
         prefix = self.get_changelist_formset(request).get_default_prefix()

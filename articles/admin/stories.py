@@ -4,11 +4,14 @@ from django.contrib.admin.views.main import ChangeList
 from django.db.models import F
 from django.template.defaultfilters import truncatechars
 
-from ..models import Article, ArticleImage, RelatedLink
+from ..models import Article, ArticleImage, RelatedLink, RuleHit
+from ..review_states import record_editor_change
 from ..search import search_articles
-from . import actions, clusters
+from . import actions, clusters, queue
 from .filters import HeatBandFilter, QualityBandFilter, TopicFilter, TypeFilter
 from .listedit import SafeListEditMixin
+from .listquery import PlainListErrors, check_date_drilldown, check_search, search_too_long
+from .rules import rule_hits_html
 
 # Import bookkeeping: what the last import read. Shown, never edited, so the
 # importer can keep telling editors' changes from the files' own.
@@ -42,6 +45,11 @@ class ArticleChangeList(ChangeList):
                 return score.desc(nulls_last=True)
             return score.asc(nulls_last=True)
         return field
+
+    def get_filters(self, request):
+        check_date_drilldown(self.params, self.date_hierarchy)
+        check_search(self.query)
+        return super().get_filters(request)
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
@@ -79,7 +87,7 @@ TEXT_LINES = {
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
+class ArticleAdmin(PlainListErrors, SafeListEditMixin, admin.ModelAdmin):
     list_display = [
         "title_short",
         "provider",
@@ -88,11 +96,13 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
         "heat",
         "published",
         clusters.coverage,
+        "review_state",
     ]
     list_display_links = ["title_short"]
     list_editable = ["published", "quality"]
     list_filter = [
         "published",
+        "review_state",
         QualityBandFilter,
         HeatBandFilter,
         TypeFilter,
@@ -113,15 +123,18 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
     actions = [
         actions.publish_selected,
         actions.unpublish_selected,
+        actions.hold_selected,
+        actions.reject_selected,
         actions.set_quality,
         clusters.group_selected,
         clusters.split_selected,
     ]
     autocomplete_fields = ["provider", "topics"]
     inlines = [ArticleImageInline, RelatedLinkInline]
-    readonly_fields = ["web_url", *SOURCE_FIELDS]
+    readonly_fields = ["web_url", "decided_by", "rule_hits_shown", *SOURCE_FIELDS]
     fieldsets = [
-        ("Editorial", {"fields": ["published", "quality", "title", "excerpt", "topics"]}),
+        ("Editorial", {"fields": ["review_state", "quality", "title", "excerpt", "topics"]}),
+        ("Review", {"fields": ["decided_by", "rule_hits_shown"]}),
         ("Story", {"fields": ["slug", "provider", "published_at", "type", "category", "heat"]}),
         ("Body", {"classes": ["collapse"], "fields": ["body"]}),
         (
@@ -140,6 +153,28 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
             kwargs["widget"] = forms.Textarea(attrs={"rows": TEXT_LINES[db_field.name]})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def get_urls(self):
+        return queue.urls(self) + super().get_urls()
+
+    def save_model(self, request, obj, form, change):
+        # Every editor's save is a decision: rules leave the story alone from now on.
+        if not isinstance(form, self.get_changelist_form(request)):
+            record_editor_change(obj, form.changed_data)
+        super().save_model(request, obj, form, change)
+
+    def list_edit_also_saves(self, obj, changed):
+        return record_editor_change(obj, changed)
+
+    def history_view(self, request, object_id, extra_context=None):
+        hits = RuleHit.objects.filter(article_id=object_id).select_related("rule")
+        context = {"rule_hits": hits, **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+    @admin.display(description="rule hits")
+    def rule_hits_shown(self, article):
+        hits = article.rule_hits.select_related("rule") if article.pk else []
+        return rule_hits_html(hits)
+
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
 
@@ -151,6 +186,10 @@ class ArticleAdmin(SafeListEditMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         # The one search behind the site, the API and this list; it never
         # duplicates rows (topics are matched through EXISTS).
+        # The list refuses a search too long with its reason (ArticleChangeList);
+        # other callers (the related-story picker) simply find nothing.
+        if search_too_long(search_term):
+            return queryset.none(), False
         return search_articles(queryset, search_term), False
 
     @admin.display(description="title", ordering="title")

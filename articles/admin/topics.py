@@ -4,10 +4,11 @@ from django.db.models import OuterRef
 from ..models import Article, Topic
 from .counts import row_count
 from .filters import TopLevelFilter
+from .listquery import PlainListErrors
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(PlainListErrors, admin.ModelAdmin):
     list_display = ["name", "parent", "slug", "story_count"]
     list_filter = [TopLevelFilter, ("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]

@@ -3,6 +3,7 @@
 Pure functions (no Django), so the importer's workers and the migrations can use them.
 """
 
+import functools
 import re
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
@@ -39,10 +40,13 @@ AMP_SUFFIXES = (".amp.html", ".amp.htm", ".amp")
 AMP_PATH_SEGMENTS = {"amp", "amphtml"}
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical_url(url):
     """The story's address without scheme, ``www.``, tracking, AMP or CDN decoration.
 
     Returns ``""`` for anything that is not an http(s) URL with a host.
+    Cached: a pure function of the string, and related lists name the same few
+    reports again and again.
     """
     if not url:
         return ""

@@ -22,7 +22,7 @@ from articles.ingest.writer import insert_rows
 from . import leads
 from .grouping import components
 from .matching import WINDOW, same_story
-from .signatures import Signature, keys_of, signature_of
+from .signatures import Signature, band_keys_many, keys_of, signature_of, wordings_of
 
 CHUNK = 500
 
@@ -41,16 +41,34 @@ def _models(apps):
 def refresh_signatures(article_ids, apps=django_apps):
     """(Re)compute and store the signatures and keys of these stories; return
     ``{id: (signature, keys)}``."""
-    Article, _, StorySignature, StoryKey, RelatedLink = _models(apps)
     found = {}
     for start in range(0, len(article_ids), CHUNK):
-        ids = article_ids[start : start + CHUNK]
-        related = defaultdict(list)
-        for article_id, web_url, original_url in RelatedLink.objects.filter(
-            article_id__in=ids
-        ).values_list("article_id", "web_url", "original_url"):
-            related[article_id].extend((web_url, original_url))
-        rows = Article.objects.filter(pk__in=ids).values_list(
+        computed = _compute_signatures(article_ids[start : start + CHUNK], apps)
+        _store_signatures(computed, apps)
+        found.update(computed.found)
+    return found
+
+
+@dataclass
+class _Computed:
+    """One chunk's signatures: by story id, and as the rows that store them."""
+
+    ids: list
+    found: dict
+    signatures: list
+    keys: list
+
+
+def _compute_signatures(ids, apps):
+    Article, _, _, _, RelatedLink = _models(apps)
+    related, related_texts = defaultdict(list), defaultdict(list)
+    for article_id, web_url, original_url, title, excerpt in RelatedLink.objects.filter(
+        article_id__in=ids
+    ).values_list("article_id", "web_url", "original_url", "title", "excerpt"):
+        related[article_id].extend((web_url, original_url))
+        related_texts[article_id].append((title, excerpt))
+    rows = list(
+        Article.objects.filter(pk__in=ids).values_list(
             "pk",
             "title",
             "excerpt",
@@ -61,27 +79,53 @@ def refresh_signatures(article_ids, apps=django_apps):
             "cdn_amp_web_url",
             "data_hash",
         )
-        signatures, keys = [], []
-        for pk, title, excerpt, published_at, *urls, data_hash in rows:
-            signature = signature_of(title, excerpt, published_at, urls, related[pk])
-            found[pk] = (signature, keys_of(signature))
-            signatures.append(
-                {
-                    "article_id": pk,
-                    "published_at": published_at,
-                    "data_hash": data_hash,
-                    "words": sorted(signature.words),
-                    "addresses": sorted(signature.addresses),
-                    "links": sorted(signature.links),
-                }
-            )
-            keys.extend((pk, key, published_at) for key in found[pk][1])
-        StoryKey.objects.filter(article_id__in=ids).delete()
-        StorySignature.objects.filter(article_id__in=ids).delete()
-        # The importer's own executemany: the ORM's bulk_create cost more than the hashing.
-        insert_rows(StorySignature, signatures)
-        _insert_keys(StoryKey, keys)
-    return found
+    )
+    made = {
+        pk: signature_of(title, excerpt, published_at, urls, related[pk], related_texts[pk])
+        for pk, title, excerpt, published_at, *urls, _ in rows
+    }
+    bands = _bands_of(made)
+    computed = _Computed(ids=ids, found={}, signatures=[], keys=[])
+    for pk, *_, data_hash in rows:
+        signature = made[pk]
+        published_at = signature.published_at
+        keys = keys_of(signature, bands[pk])
+        computed.found[pk] = (signature, keys)
+        computed.signatures.append(
+            {
+                "article_id": pk,
+                "published_at": published_at,
+                "data_hash": data_hash,
+                "words": sorted(signature.words),
+                "addresses": sorted(signature.addresses),
+                "links": sorted(signature.links),
+                "wordings": [sorted(words) for words in wordings_of(signature)[1:]],
+            }
+        )
+        computed.keys.extend((pk, key, published_at) for key in keys)
+    return computed
+
+
+def _bands_of(signatures):
+    """Band keys of each story's words and wordings, all stories in one pass."""
+    word_sets, owners = [], []
+    for pk, signature in signatures.items():
+        for words in wordings_of(signature):
+            word_sets.append(words)
+            owners.append(pk)
+    bands = defaultdict(list)
+    for pk, keys in zip(owners, band_keys_many(word_sets), strict=True):
+        bands[pk].extend(keys)
+    return bands
+
+
+def _store_signatures(computed, apps):
+    _, _, StorySignature, StoryKey, _ = _models(apps)
+    StoryKey.objects.filter(article_id__in=computed.ids).delete()
+    StorySignature.objects.filter(article_id__in=computed.ids).delete()
+    # The importer's own executemany: the ORM's bulk_create cost more than the hashing.
+    insert_rows(StorySignature, computed.signatures)
+    _insert_keys(StoryKey, computed.keys)
 
 
 def _insert_keys(StoryKey, keys):
@@ -113,14 +157,15 @@ def load_signatures(article_ids, apps=django_apps):
     ids = list(article_ids)
     for start in range(0, len(ids), CHUNK):
         rows = StorySignature.objects.filter(article_id__in=ids[start : start + CHUNK])
-        for article_id, published_at, words, addresses, links in rows.values_list(
-            "article_id", "published_at", "words", "addresses", "links"
+        for article_id, published_at, words, addresses, links, wordings in rows.values_list(
+            "article_id", "published_at", "words", "addresses", "links", "wordings"
         ):
             found[article_id] = Signature(
                 published_at=published_at,
                 words=frozenset(words),
                 addresses=frozenset(addresses),
                 links=frozenset(links),
+                wordings=frozenset(map(frozenset, wordings)),
             )
     return found
 
@@ -136,26 +181,63 @@ def find_candidates(new, apps=django_apps):
     index = defaultdict(list)
     all_keys = {key for _, keys in new.values() for key in keys}
     # Address keys need no window (one URL is one story, whenever it was dated).
-    for part in _parts(sorted(key for key in all_keys if key.startswith("a"))):
-        for key, article_id in StoryKey.objects.filter(key__in=part).values_list(
-            "key", "article_id"
-        ):
-            index[key].append(article_id)
+    for key, article_id in _stories_with(StoryKey, [k for k in all_keys if k.startswith("a")]):
+        index[key].append(article_id)
     ordered = sorted(new, key=lambda pk: new[pk][0].published_at)
     for group in _close_in_time(ordered, new):
         times = [new[pk][0].published_at for pk in group]
         span = (_moved(min(times), -WINDOW), _moved(max(times), WINDOW))
         keys = sorted({key for pk in group for key in new[pk][1] if not key.startswith("a")})
-        for part in _parts(keys):
-            rows = StoryKey.objects.filter(key__in=part, published_at__range=span)
-            for key, article_id in rows.values_list("key", "article_id"):
-                index[key].append(article_id)
+        for key, article_id in _stories_with(StoryKey, keys, span):
+            index[key].append(article_id)
     # The group's range may hold stories outside one story's own window:
     # same_story() rejects those, so no time is fetched here.
     return {
         pk: {other for key in keys for other in index[key] if other != pk}
         for pk, (_, keys) in new.items()
     }
+
+
+def _sharing_a_key(new):
+    """For each of these stories, the others of them it shares a key with."""
+    holders = defaultdict(list)
+    for pk, (_, keys) in new.items():
+        for key in keys:
+            holders[key].append(pk)
+    return {
+        pk: {other for key in keys for other in holders[key] if other != pk}
+        for pk, (_, keys) in new.items()
+    }
+
+
+def _stories_with(StoryKey, keys, span=None):
+    """``(key, story id)`` of every stored key among ``keys`` (dated within ``span``).
+
+    Plain SQL: with thousands of keys per look-up, building the ORM's ``IN``
+    lookup cost more than the index scan itself.
+    """
+    db = connections[router.db_for_read(StoryKey)]
+    meta, quote = StoryKey._meta, db.ops.quote_name
+    column = {
+        name: quote(meta.get_field(name).column) for name in ("key", "article", "published_at")
+    }
+    window = []
+    if span is not None:
+        prepare = meta.get_field("published_at").get_db_prep_value
+        window = [prepare(moment, db) for moment in span]
+    with db.cursor() as cursor:
+        for part in _parts(sorted(keys)):
+            sql = "SELECT {}, {} FROM {} WHERE {} IN ({})".format(
+                column["key"],
+                column["article"],
+                quote(meta.db_table),
+                column["key"],
+                ", ".join(["%s"] * len(part)),
+            )
+            if window:
+                sql += " AND {} BETWEEN %s AND %s".format(column["published_at"])
+            cursor.execute(sql, [*part, *window])
+            yield from cursor.fetchall()
 
 
 GROUP_SPAN = WINDOW * 2
@@ -200,18 +282,35 @@ def cluster_new_stories(apps=django_apps):
     new_ids = list(
         Article.objects.filter(cluster__isnull=True).order_by("pk").values_list("pk", flat=True)
     )
+    clustered = 0
     for start in range(0, len(new_ids), CHUNK):
         # One transaction a chunk: whole or not at all, and SQLite writes it at once
         # (in autocommit every row of an executemany is its own commit).
         with transaction.atomic():
-            _cluster_chunk(new_ids[start : start + CHUNK], apps)
-    return len(new_ids)
+            # Two imports may meet here: each clusters the stories it could lock and
+            # that are still unclustered (PostgreSQL; SQLite's writers take turns).
+            mine = list(
+                Article.objects.filter(pk__in=new_ids[start : start + CHUNK], cluster__isnull=True)
+                .select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            if mine:
+                _cluster_chunk(mine, apps)
+                clustered += len(mine)
+    return clustered
 
 
 def _cluster_chunk(new_ids, apps):
     Article, Cluster, *_ = _models(apps)
-    new = refresh_signatures(new_ids, apps)
+    computed = _compute_signatures(new_ids, apps)
+    new = computed.found
+    # Looked up before this chunk's keys are stored: the index then returns only
+    # earlier stories, and the chunk's stories meet each other in memory.
     found = find_candidates(new, apps)
+    for pk, others in _sharing_a_key(new).items():
+        found[pk] |= others
+    _store_signatures(computed, apps)
     signatures = {pk: signature for pk, (signature, _) in new.items()}
     signatures.update(load_signatures(set().union(*found.values()) - signatures.keys(), apps))
     stories = {

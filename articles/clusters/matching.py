@@ -13,10 +13,24 @@ stay below 0.16 and rewrites of one story start at 0.4; 0.3 sits in the gap."""
 MIN_SHARED_WORDS = 5
 """Two near-empty texts (a paywall notice as title, no excerpt) are not the same story."""
 
+"""A story's other *wordings* count as its words too: the related items that are
+themselves the same story as it by this rule (another outlet's version the source
+site lists beside it). Two outlets that rewrote one study in their own words often
+each match a third outlet's version; that version need not be in our archive."""
+
 SHARED_LINKS = 2
 """Stories whose related lists name two or more of the same other reports: the
 source's editors grouped them with the same coverage. A single shared link (or one
 story listing the other) is not enough: related lists also hold same-topic stories."""
+
+
+def word_overlap(first, second):
+    """The Jaccard overlap of two word sets when it counts as the same story, else 0."""
+    shared = len(first & second)
+    if shared < MIN_SHARED_WORDS:
+        return 0.0
+    overlap = shared / len(first | second)
+    return overlap if overlap >= WORD_OVERLAP else 0.0
 
 
 def same_story(first, second):
@@ -29,9 +43,12 @@ def same_story(first, second):
         return 3.0
     if abs(first.published_at - second.published_at) > WINDOW:
         return 0.0
-    shared = len(first.words & second.words)
-    overlap = shared / len(first.words | second.words) if shared else 0.0
-    if overlap >= WORD_OVERLAP and shared >= MIN_SHARED_WORDS:
+    overlap = max(
+        word_overlap(mine, theirs)
+        for mine in (first.words, *first.wordings)
+        for theirs in (second.words, *second.wordings)
+    )
+    if overlap:
         return 1.0 + overlap
     if len(first.links & second.links) >= SHARED_LINKS:
         return 1.0

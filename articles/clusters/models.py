@@ -14,6 +14,8 @@ class StorySignature(models.Model):
     words = models.JSONField(default=list)
     addresses = models.JSONField(default=list)
     links = models.JSONField(default=list)
+    wordings = models.JSONField(default=list)
+    """Word lists of the related items that are this same story (``matching``)."""
 
     def __str__(self):
         return f"signature of {self.article_id}"

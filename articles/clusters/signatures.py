@@ -4,6 +4,7 @@ Everything here is a pure function of the story's own values, so the same story 
 the same signature on every database and in every import order.
 """
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -11,8 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash
+from datasketch.hashfunc import sha1_hash32
 
 from .addresses import canonical_addresses, canonical_url
+from .matching import word_overlap
 
 PERMUTATIONS = 80
 ROWS_PER_BAND = 2
@@ -29,6 +32,8 @@ STOPWORDS = frozenset(
 
 WORD = re.compile(r"[^\W_]+")
 
+_BAND_PREFIXES = [f"b{band:02x}" for band in range(PERMUTATIONS // ROWS_PER_BAND)]
+
 _PERMUTATIONS = MinHash(num_perm=PERMUTATIONS, seed=1, scheme="affine32").permutations
 """Made once: datasketch would draw the same permutations again for every story."""
 
@@ -41,10 +46,16 @@ class Signature:
     words: frozenset
     addresses: frozenset
     links: frozenset
+    wordings: frozenset = frozenset()
+    """Word sets of the related items that are this same story (see ``matching``)."""
 
 
+@functools.lru_cache(maxsize=65536)
 def words_of(*texts):
-    """Normalised content words: case-folded, NFKC, no stopwords, plural ``-s`` stripped."""
+    """Normalised content words: case-folded, NFKC, no stopwords, plural ``-s`` stripped.
+
+    Cached: related lists name the same few reports again and again.
+    """
     text = unicodedata.normalize("NFKC", " ".join(t or "" for t in texts)).casefold()
     text = text.replace("a.i.", "ai")
     found = set()
@@ -57,15 +68,19 @@ def words_of(*texts):
     return frozenset(found)
 
 
-def signature_of(title, excerpt, published_at, urls, related_urls):
-    """The signature of one story; ``urls`` are its own, ``related_urls`` its related list's."""
+def signature_of(title, excerpt, published_at, urls, related_urls, related_texts=()):
+    """The signature of one story; ``urls`` are its own, ``related_urls`` its related
+    list's, ``related_texts`` that list's ``(title, excerpt)`` pairs."""
     addresses = frozenset(canonical_addresses(*urls))
     links = frozenset(address_key(form) for form in map(canonical_url, related_urls) if form) - {
         address_key(form) for form in addresses
     }
+    words = words_of(title, excerpt)
+    wordings = {words_of(*text) for text in related_texts} - {words}
     return Signature(
         published_at=published_at,
-        words=words_of(title, excerpt),
+        words=words,
+        wordings=frozenset(other for other in wordings if word_overlap(words, other)),
         addresses=frozenset(address_key(form) for form in addresses),
         links=links,
     )
@@ -75,31 +90,74 @@ def address_key(canonical):
     return _digest(canonical.encode())
 
 
-def band_keys(words):
-    """MinHash LSH band keys of a word set: stories sharing one are match candidates.
+def band_keys_many(word_sets):
+    """MinHash LSH band keys of each word set: stories sharing one are match candidates.
 
     A key is the band's number and its two 32-bit MinHash values, written out whole
-    (no second hash, so no collisions between bands or values).
+    (no second hash, so no collisions between bands or values). One numpy pass
+    over all the sets' words.
+
+    The values are datasketch's (``MinHash(num_perm=80, seed=1, scheme="affine32")``
+    fed each word's UTF-8 bytes; a test holds the two equal): each distinct word is
+    hashed once, and the per-story minimum is one ``minimum.reduceat`` instead of a
+    MinHash object per story.
     """
-    if not words:
-        return []
-    minhash = MinHash(num_perm=PERMUTATIONS, permutations=_PERMUTATIONS, scheme="affine32")
-    minhash.update_batch([word.encode() for word in sorted(words)])
-    rows = np.asarray(minhash.hashvalues, dtype=np.uint64).reshape(-1, ROWS_PER_BAND)
-    return [
-        f"b{band:02x}{first:08x}{second:08x}" for band, (first, second) in enumerate(rows.tolist())
-    ]
+    sets = [sorted(words) for words in word_sets]
+    filled = [words for words in sets if words]
+    found = {}
+    if filled:
+        hashed = {}
+        for words in filled:
+            for word in words:
+                if word not in hashed:
+                    hashed[word] = sha1_hash32(word.encode())
+        flat = np.fromiter((hashed[word] for words in filled for word in words), dtype=np.uint32)
+        starts = np.cumsum([0] + [len(words) for words in filled[:-1]])
+        a, b = _PERMUTATIONS
+        values = _fmix32(flat)[:, None] * a + b
+        minima = np.minimum.reduceat(values, starts, axis=0)
+        # Big-endian bytes written out in hex are the values' %08x digits, in order.
+        digits = minima.astype(">u4").tobytes().hex()
+        width = PERMUTATIONS * 8
+        step = ROWS_PER_BAND * 8
+        for n, words in enumerate(filled):
+            row = digits[n * width : (n + 1) * width]
+            found[id(words)] = [
+                _BAND_PREFIXES[band] + row[band * step : (band + 1) * step]
+                for band in range(PERMUTATIONS // ROWS_PER_BAND)
+            ]
+    return [found.get(id(words), []) for words in sets]
 
 
-def keys_of(signature):
-    """Every look-up key of a story: band keys, ``a`` address keys, ``l`` related-link keys."""
+def _fmix32(values):
+    """MurmurHash3's 32-bit finalizer, as datasketch pre-mixes input hashes."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
+
+
+def keys_of(signature, bands=None):
+    """Every look-up key of a story: band keys, ``a`` address keys, ``l`` related-link keys.
+
+    ``bands``: the band keys of its words and wordings when already computed
+    (``band_keys_many`` over ``wordings_of``).
+    """
+    if bands is None:
+        bands = [key for keys in band_keys_many(wordings_of(signature)) for key in keys]
     return sorted(
         {
-            *band_keys(signature.words),
+            *bands,
             *("a" + key for key in signature.addresses),
             *("l" + key for key in signature.links),
         }
     )
+
+
+def wordings_of(signature):
+    """The story's own words first, then its other wordings, in a stable order."""
+    return [signature.words, *sorted(signature.wordings, key=sorted)]
 
 
 def _digest(data):

@@ -10,9 +10,8 @@ a story made in the CMS), which is the only way the database can tell.
 import datetime as dt
 import re
 
-from django.utils.text import slugify
-
 from articles import seed_format
+from articles.slugs import readable_slug
 
 from .yamltext import Quoted
 
@@ -191,7 +190,7 @@ def topic_document(topic):
     extra = {key: from_json(value) for key, value in (topic.extra or {}).items()}
     values = {"taxonomy": "topic", "name": topic.name}
     slug_id = extra.get("_id")
-    if not (isinstance(slug_id, str) and slugify(slug_id) == topic.slug):
+    if not (isinstance(slug_id, str) and readable_slug(slug_id) == topic.slug):
         slug_id = topic.slug  # the slug an editor chose wins over the file's old _id
     values["_id"] = slug_id
     if topic.parent_id:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from articles.clusters.assign import cluster_new_stories
 from articles.models import SourceFile
 from articles.reports import ImportReport
+from articles.review import import_actions
 from newsroom import pagecache
 
 from . import writer
@@ -157,6 +158,7 @@ class _ImportRun:
         self.report.linked = writer.link_related_stories(
             self.lookups.rewritten_ids, self.lookups.created_hashes
         )
+        self.report.rule_actions = import_actions(self.now)
         cluster_new_stories()
 
     def changed_items(self, files):

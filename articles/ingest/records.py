@@ -10,17 +10,15 @@ import math
 import pickle
 from typing import NamedTuple
 
-from django.utils.text import slugify
+from django.core.exceptions import ValidationError
 
-from articles import seed_format
+from articles import seed_format, validators
 from articles.identity import url_hash
+from articles.slugs import story_slug_base, topic_slug_base
 from newsroom.http_urls import http_url
 
 from .reading import InvalidFile
 from .reading import describe_kind as _kind
-
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
-"""The range of an integer column on every database we support."""
 
 JSON_INT_MIN, JSON_INT_MAX = -(2**63), 2**63 - 1
 """The integers a kept JSON value may hold: SQLite's JSON functions read any integer
@@ -30,11 +28,9 @@ NEWS_KEYS = frozenset(key.name for key in seed_format.NEWS)
 IMAGE_KEYS = frozenset(key.name for key in seed_format.IMAGE)
 RELATED_KEYS = frozenset(key.name for key in seed_format.RELATED)
 
-MAX_SLUG = 200
 MAX_NAME = 200
-MAX_DOMAIN = 253
-MAX_PROVIDER_NAME = 500
-"""Outlet names are indexed: PostgreSQL's btree refuses entries over ~2,700 bytes."""
+MAX_DOMAIN = validators.MAX_DOMAIN
+MAX_PROVIDER_NAME = validators.MAX_PROVIDER_NAME
 
 
 class Kind(NamedTuple):
@@ -67,8 +63,6 @@ def news_record(data, body, name):
         raise InvalidFile("neither webUrl nor originalUrl is given: a story needs its URL")
     # Editors own these two: the writer weighs them against what an import set before.
     quality, published = fields.pop("quality"), fields.pop("published")
-    if quality is not None and quality < 0:
-        raise InvalidFile(f"quality: {quality} is negative; scores start at 0")
     fields.update(
         body=body,
         web_url=identity,
@@ -81,7 +75,7 @@ def news_record(data, body, name):
     record = {
         "kind": "news",
         "name": name,
-        "slug": slug_from_name(name) or slugify(fields["title"])[:MAX_SLUG],
+        "slug": story_slug_base(name, fields["title"], identity),
         "fields": fields,
         "published": published,
         "quality": quality,
@@ -92,11 +86,6 @@ def news_record(data, body, name):
     }
     record["fingerprint"] = fingerprint(record)
     return record
-
-
-def slug_from_name(name):
-    """The slug a file's base name gives: ``news/2021-05-19-x.md`` -> ``2021-05-19-x``."""
-    return slugify(name.rsplit("/", 1)[-1].rsplit(".", 1)[0])[:MAX_SLUG]
 
 
 def fingerprint(record):
@@ -116,9 +105,7 @@ def provider_of(data):
         raise InvalidFile(
             f"provider: must be a mapping with name and domain, not {_kind(provider)}"
         )
-    domain = required_text(provider, "domain", MAX_DOMAIN, "provider.domain").strip().lower()
-    if not domain or any(ch.isspace() for ch in domain) or "/" in domain:
-        raise InvalidFile(f"provider.domain: {provider['domain']!r} is not a domain name")
+    domain = required_domain(provider, "provider.domain")
     name = optional_text(provider, "name", MAX_PROVIDER_NAME, "provider.name") or domain
     images = provider.get("images")
     if images is not None and not (
@@ -129,14 +116,18 @@ def provider_of(data):
     return {"domain": domain, "name": name, "images": images or []}
 
 
-def topic_names(data):
-    topics = data.get("topics")
-    if topics is None:
+def _list(items, where, nouns):
+    """``items`` as a list: absent is empty, anything but a list an error naming ``where``."""
+    if items is None:
         return []
-    if not isinstance(topics, list):
-        raise InvalidFile(f"topics: must be a list of topic names, not {_kind(topics)}")
+    if not isinstance(items, list):
+        raise InvalidFile(f"{where}: must be a list of {nouns}, not {_kind(items)}")
+    return items
+
+
+def topic_names(data):
     names = []
-    for index, topic in enumerate(topics):
+    for index, topic in enumerate(_list(data.get("topics"), "topics", "topic names")):
         if not isinstance(topic, str) or not topic.strip():
             raise InvalidFile(f"topics[{index}]: {topic!r} is not a topic name")
         topic = topic.strip()
@@ -147,35 +138,29 @@ def topic_names(data):
     return names
 
 
-def images_of(images, where):
-    if images is None:
-        return []
-    if not isinstance(images, list):
-        raise InvalidFile(f"{where}: must be a list of images, not {_kind(images)}")
-    result = []
-    for index, image in enumerate(images):
+def _mappings(items, where, nouns, mapping):
+    """(label, item) for each of a list of mappings; absent is empty, a wrong shape an error."""
+    labelled = []
+    for index, item in enumerate(_list(items, where, nouns)):
         label = f"{where}[{index}]"
-        if not isinstance(image, dict):
-            raise InvalidFile(f"{label}: must be a mapping with a url, not {_kind(image)}")
+        if not isinstance(item, dict):
+            raise InvalidFile(f"{label}: must be {mapping}, not {_kind(item)}")
+        labelled.append((label, item))
+    return labelled
+
+
+def images_of(images, where):
+    result = []
+    for label, image in _mappings(images, where, "images", "a mapping with a url"):
         values = read_values(image, seed_format.IMAGE, f"{label}.")
-        for key in ("width", "height"):
-            if values[key] is not None and values[key] < 0:
-                raise InvalidFile(f"{label}.{key}: {values[key]} is negative")
         values["extra"] = jsonable_extra(image, IMAGE_KEYS, f"{label}.")
         result.append(values)
     return result
 
 
 def related_of(related):
-    if related is None:
-        return []
-    if not isinstance(related, list):
-        raise InvalidFile(f"related: must be a list of stories, not {_kind(related)}")
     result = []
-    for index, item in enumerate(related):
-        label = f"related[{index}]"
-        if not isinstance(item, dict):
-            raise InvalidFile(f"{label}: must be a mapping, not {_kind(item)}")
+    for label, item in _mappings(related, "related", "stories", "a mapping"):
         provider = item.get("provider")
         if provider is not None and not isinstance(provider, dict):
             raise InvalidFile(f"{label}.provider: must be a mapping, not {_kind(provider)}")
@@ -194,8 +179,6 @@ def related_of(related):
 
 def topic_record(data, name):
     topic_name = required_text(data, "name", MAX_NAME).strip()
-    slug = data.get("_id")
-    slug = slugify(slug) if isinstance(slug, str) and slugify(slug) else slugify(topic_name)
     parent = data.get("parent")
     if parent is not None and (not isinstance(parent, str) or not parent.strip()):
         raise InvalidFile(f"parent: {parent!r} is not a topic name")
@@ -204,7 +187,7 @@ def topic_record(data, name):
         "name": name,
         "topic": {
             "name": topic_name,
-            "slug": slug[:MAX_SLUG],
+            "slug": topic_slug_base(topic_name, data.get("_id")),
             "parent": parent.strip() if parent else None,
             "description": optional_text(data, "description") or "",
             "keywords": string_list(data, "keywords"),
@@ -215,7 +198,7 @@ def topic_record(data, name):
 
 
 def organization_record(data, name):
-    domain = required_text(data, "domain", MAX_DOMAIN).strip().lower()
+    domain = required_domain(data, "domain")
     images = data.get("images")
     if images is not None and not (
         isinstance(images, list) and all(isinstance(i, dict) for i in images)
@@ -252,6 +235,8 @@ def read_values(data, keys, prefix):
         value = _READERS[key.kind](data, key, label)
         if key.required and (value is None or (isinstance(value, str) and not value.strip())):
             raise InvalidFile(f"{label}: missing")
+        if key.validator is not None:
+            checked(value, key.validator, label)
         values[key.field] = key.absent if value is None else value
     return values
 
@@ -260,6 +245,22 @@ def required_text(data, key, max_length=None, label=None):
     value = optional_text(data, key, max_length, label)
     if value is None or not value.strip():
         raise InvalidFile(f"{label or key}: missing")
+    return value
+
+
+def required_domain(data, label):
+    """The outlet's domain, normalised and checked as the admin and the model check it."""
+    key = label.rsplit(".", 1)[-1]
+    domain = validators.normalise_domain(required_text(data, key, MAX_DOMAIN, label))
+    return checked(domain, validators.validate_domain, label)
+
+
+def checked(value, validator, label):
+    """``value`` if the field's shared validator (``articles.validators``) accepts it."""
+    try:
+        validator(value)
+    except ValidationError as error:
+        raise InvalidFile(f"{label}: {validators.messages_of(error)}") from None
     return value
 
 
@@ -309,9 +310,7 @@ def optional_int(data, key, label=None):
             raise InvalidFile(f"{label}: {value[:40]!r} is not a number") from None
     elif not isinstance(value, int):
         raise InvalidFile(f"{label}: {value!r} is not a number")
-    if not INT_MIN <= value <= INT_MAX:
-        raise InvalidFile(f"{label}: {value} is out of range")
-    return value
+    return checked(value, validators.INTEGER, label)
 
 
 def optional_datetime(data, key, label=None):

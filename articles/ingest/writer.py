@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.constants import OnConflict
-from django.utils.text import slugify
 
 from articles.models import Article, ArticleImage, RelatedLink, SourceFile, Topic
+from articles.review import after_import
+from articles.review_states import imported_state
 from articles.search import update_search_vectors
+from articles.slugs import first_free, free_slug, topic_slug_base
 from providers.models import Provider
 
 ARTICLE_UPDATE_FIELDS = [
@@ -30,6 +32,8 @@ ARTICLE_UPDATE_FIELDS = [
     "quality",
     "heat",
     "published",
+    "review_state",
+    "decided_by",
     "provider",
     "secured",
     "extra",
@@ -85,6 +89,8 @@ def write_news(records, lookups, now):
             "web_url_hash",
             "published",
             "imported_published",
+            "review_state",
+            "decided_by",
             "quality",
             "imported_quality",
             "data_hash",
@@ -99,13 +105,13 @@ def write_news(records, lookups, now):
         old = existing.get(record_key(record))
         file_published = bool(record["published"])
         file_quality = record["quality"]
+        # Editors own the state and the score: the file's value wins only where
+        # nobody changed it since the import that last set it (review_states.py).
+        state = imported_state(old, file_published)
+        published = state["published"]
         if old is None:
-            published, quality, status = file_published, file_quality, "created"
+            quality, status = file_quality, "created"
         else:
-            # Editors own these two: the file's value wins only where nobody
-            # changed the field since the import that last set it.
-            edited = old["published"] != old["imported_published"]
-            published = old["published"] if edited else file_published
             edited = old["quality"] != old["imported_quality"]
             quality = old["quality"] if edited else file_quality
             status = (
@@ -119,7 +125,7 @@ def write_news(records, lookups, now):
             **record["fields"],
             "slug": next(slugs) if old is None else "",
             "provider_id": provider_ids[record["provider"]["domain"]],
-            "published": published,
+            **state,
             "quality": quality,
             "imported_published": file_published,
             "imported_quality": file_quality,
@@ -132,20 +138,17 @@ def write_news(records, lookups, now):
         }
         statuses.append(status)
         (bookkeeping if status == "unchanged" else changed).append((row, record, status))
-    if changed:
-        insert_rows(
-            Article,
-            [row for row, _, _ in changed],
-            unique_fields=["web_url_hash"],
-            update_fields=ARTICLE_UPDATE_FIELDS,
-        )
-    if bookkeeping:
-        insert_rows(
-            Article,
-            [row for row, _, _ in bookkeeping],
-            unique_fields=["web_url_hash"],
-            update_fields=BOOKKEEPING_FIELDS,
-        )
+    for entries, update_fields in (
+        (changed, ARTICLE_UPDATE_FIELDS),
+        (bookkeeping, BOOKKEEPING_FIELDS),
+    ):
+        if entries:
+            insert_rows(
+                Article,
+                [row for row, _, _ in entries],
+                unique_fields=["web_url_hash"],
+                update_fields=update_fields,
+            )
     ids = {key: row["id"] for key, row in existing.items()}
     if new_hashes:
         new_ids = Article.objects.filter(web_url_hash__in=new_hashes)
@@ -153,6 +156,7 @@ def write_news(records, lookups, now):
     if changed:
         replace_children([(ids[record_key(r)], r, status) for _, r, status in changed], topic_ids)
         update_search_vectors([ids[record_key(r)] for _, r, _ in changed])
+        after_import([ids[record_key(r)] for _, r, _ in changed], now)
         lookups.rewritten_ids.update(ids[record_key(r)] for _, r, _ in changed)
         lookups.created_hashes.update(new_hashes)
     remember_files(
@@ -342,19 +346,8 @@ def _get_or_create_topic(name, slug):
     # get_or_create, not save(): a concurrent import may create the same topic
     # between our look-up and our INSERT; then we take its row.
     return Topic.objects.get_or_create(
-        name=name, defaults={"slug": unique_topic_slug(slug or slugify(name) or "topic")}
+        name=name, defaults={"slug": free_slug(Topic, slug or topic_slug_base(name))}
     )
-
-
-def unique_topic_slug(base, exclude_pk=None):
-    # Leave room for a "-N" suffix inside the column (PostgreSQL enforces its length).
-    base = base[: Topic._meta.get_field("slug").max_length - 8]
-    taken = set(
-        Topic.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    return first_free(base, taken)
 
 
 def unique_slugs(bases):
@@ -376,15 +369,6 @@ def _slugs_like(base):
     return Article.objects.filter(slug__startswith=base).values_list("slug", flat=True)
 
 
-def first_free(base, taken):
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
 def write_topic(record, now):
     data = record["topic"]
     topic, created = _get_or_create_topic(data["name"], data["slug"])
@@ -398,8 +382,11 @@ def write_topic(record, now):
         "extra": data["extra"],
         "source_file": record["name"],
     }
-    if topic.slug != data["slug"]:
-        values["slug"] = unique_topic_slug(data["slug"], exclude_pk=topic.pk)
+    if not topic.source_file and topic.slug != data["slug"]:
+        # The topic's own file names its address the first time it is read
+        # (a story may have named the topic before); after that, a re-import
+        # never moves a published address.
+        values["slug"] = free_slug(Topic, data["slug"], exclude_pk=topic.pk)
     if status == "unchanged" and any(getattr(topic, k) != v for k, v in values.items()):
         status = "updated"
     for key, value in values.items():

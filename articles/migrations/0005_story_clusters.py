@@ -5,10 +5,8 @@ from django.db import migrations, models
 
 
 def cluster_existing_stories(apps, schema_editor):
-    """Every stored story gets a cluster: of one, or with its other outlets' versions."""
-    from articles.clusters.assign import cluster_new_stories
-
-    cluster_new_stories(apps)
+    """Moved to 0007_signature_wordings: the clustering code it calls is today's,
+    and needs the signature fields that migration adds."""
 
 
 def let_editors_review_clusters(apps, schema_editor):

@@ -14,10 +14,10 @@ register = template.Library()
 
 @register.filter
 def http_url(value):
-    """The URL when it is http(s), else an empty string (so it never becomes a link).
+    """The URL when it is http(s), else "": written as a valid URL.
 
-    Written as a valid URL: a space or other character a URL cannot hold is
-    percent-encoded (``iri_to_uri``); what is already encoded stays as it is.
+    A space or other character a URL cannot hold is percent-encoded
+    (``iri_to_uri``); what is already encoded stays as it is.
     """
     return iri_to_uri(http_urls.http_url(value))
 
@@ -28,16 +28,9 @@ def related_url(link):
     return iri_to_uri(links.related_story_url(link))
 
 
-@register.filter
-def first_image(images):
-    """The image that stands for a story (see ``articles.pictures.lead_image``), or None."""
-    return pictures.lead_image(images)
-
-
-@register.filter
-def has_picture(image):
-    """Whether the story image shows anything (a local copy or an http(s) URL)."""
-    return pictures.has_picture(image)
+# Filters that are a library function under a template name: registered, not re-wrapped.
+register.filter("first_image", pictures.lead_image)  # the image that stands for a story
+register.filter("has_picture", pictures.has_picture)  # a local copy or an http(s) URL
 
 
 @register.filter
@@ -55,7 +48,4 @@ def page_url(context, number):
     return f"?{joined}" if joined else context["request"].path
 
 
-@register.filter
-def highlighted(headline):
-    """A search headline as HTML: escaped, with only the match marks made <mark>."""
-    return safe_headline(headline)
+register.filter("highlighted", safe_headline)  # escaped, only the match marks made <mark>

@@ -82,13 +82,14 @@ class TestDashboard:
     def test_index_shows_dashboard(self, editor_client, django_assert_max_num_queries):
         """The admin index, titled Newsroom, shows the counts and the chart."""
         ArticleFactory(published=False)
-        # Session, user, permissions, the log sidebar, four dashboard queries.
-        with django_assert_max_num_queries(10):
+        # Session, user, permissions, the log sidebar, four dashboard queries, and
+        # three for the jobs block (the stale-worker check, active jobs, recent failures).
+        with django_assert_max_num_queries(13):
             response = editor_client.get(reverse("admin:index"))
         html = response.content.decode()
         assert "<title>Site administration | Newsroom admin</title>" in html or "Newsroom" in html
         assert 'id="newsroom-dashboard"' in html
-        assert "unpublished, waiting" in html
+        assert "waiting in the review queue" in html
         assert "<svg" in html
 
     def test_dashboard_hidden_without_story_permission(self, client, django_user_model):

@@ -101,7 +101,7 @@ class TestChangeForm:
         assert response.status_code == 200
         fieldsets = response.context["adminform"].fieldsets
         assert fieldsets[0][0] == "Editorial"
-        assert fieldsets[0][1]["fields"][:2] == ["published", "quality"]
+        assert fieldsets[0][1]["fields"][:2] == ["review_state", "quality"]
         form_fields = response.context["adminform"].form.fields
         for name in ("secured", "source_file", "content_hash", "imported_at", "web_url"):
             assert name not in form_fields
@@ -142,7 +142,7 @@ class TestChangeForm:
         data["published_at_0"] = f"{article.published_at:%Y-%m-%d}"
         data["published_at_1"] = f"{article.published_at:%H:%M:%S}"
         del data["published_at"]
-        data["published"] = "on"
+        data["review_state"] = "published"
         for prefix in ("images", "related_links"):
             data.update(
                 {
@@ -154,11 +154,13 @@ class TestChangeForm:
             )
         response = editor_client.post(url, data)
         assert response.status_code == 302, response.context["adminform"].form.errors
-        assert Article.objects.get(pk=article.pk).published
+        saved = Article.objects.get(pk=article.pk)
+        assert saved.published
+        assert (saved.review_state, saved.decided_by) == ("published", "editor")
         entry = LogEntry.objects.get(object_id=str(article.pk), action_flag=CHANGE)
         assert entry.user == editor
         history = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
-        assert "Changed Published." in history.content.decode()
+        assert "Changed Review state." in history.content.decode()
 
 
 class TestAddEditorCommand:

@@ -17,7 +17,12 @@ from articles.clusters.addresses import canonical_url
 from articles.clusters.assign import cluster_new_stories, recluster
 from articles.clusters.grouping import components
 from articles.clusters.matching import same_story
-from articles.clusters.signatures import signature_of
+from articles.clusters.signatures import (
+    PERMUTATIONS,
+    ROWS_PER_BAND,
+    band_keys_many,
+    signature_of,
+)
 from articles.ingest.importer import import_paths
 from articles.models import Article, Cluster
 
@@ -133,6 +138,54 @@ class TestMatching:
         )
         assert same_story(first, second) > 0
 
+    def test_rewrites_meet_in_a_third_outlets_version(self):
+        """Two rewrites in their own words match through a related item that is the
+        same story as one of them; a merely related item is no such bridge."""
+        wire = (
+            "Artificial intelligence can now track down blood cancer",
+            "This approach could support conventional diagnostics and accelerate therapy; "
+            "the transcriptome analysis uses trainable algorithms",
+        )
+        first = signature_of(
+            "Artificial intelligence tracks down leukemia",
+            "This approach could support conventional diagnostics and possibly accelerate "
+            "therapy, researchers report in iScience",
+            T0,
+            ["https://a.example/1"],
+            [],
+        )
+        own_words = (
+            "Artificial Intelligence can help detect blood cancer: study",
+            "What an analysis of the transcriptome can achieve using trainable algorithms",
+        )
+        second = signature_of(*own_words, T0, ["https://b.example/2"], [], [wire])
+        assert second.wordings and same_story(first, second) > 0
+        assert same_story(first, signature_of(*own_words, T0, ["https://b.example/2"], [])) == 0
+        unrelated = ("Hospitals buy new scanners", "A market report on imaging hardware")
+        lone = signature_of(*own_words, T0, ["https://b.example/2"], [], [unrelated])
+        assert not lone.wordings
+
+    def test_batched_band_keys_are_datasketchs(self):
+        """The one-pass computation gives the keys a MinHash per story gives."""
+        from datasketch import MinHash
+
+        vocabulary = [f"wörd{n}" for n in range(400)]
+        chooser = random.Random(4)
+        word_sets = [
+            frozenset(chooser.sample(vocabulary, chooser.randint(0, 40))) for _ in range(30)
+        ]
+
+        def one_by_one(words):
+            if not words:
+                return []
+            minhash = MinHash(num_perm=PERMUTATIONS, seed=1, scheme="affine32")
+            minhash.update_batch([word.encode() for word in sorted(words)])
+            values = minhash.hashvalues.reshape(-1, ROWS_PER_BAND).tolist()
+            return [f"b{band:02x}{a:08x}{b:08x}" for band, (a, b) in enumerate(values)]
+
+        assert band_keys_many(word_sets) == [one_by_one(words) for words in word_sets]
+        assert [] in band_keys_many(word_sets)
+
     def test_components_ignore_edge_order(self):
         edges = [(1.0, "a", "b"), (1.0, "c", "d"), (1.5, "b", "c"), (1.0, "e", "f")]
         expected = components("abcdefg", edges)
@@ -209,6 +262,38 @@ class TestClustering:
             return len(queries)
 
         assert queries_for_one_new_story(3) == queries_for_one_new_story(30)
+
+    def test_stories_of_one_import_meet_each_other(self):
+        """New stories of one batch match each other as well as the stored ones."""
+        first = story(*MARKET, web_url="https://a.example/1")
+        second = story(*MARKET, web_url="https://b.example/2")
+        later = story(*MARKET, web_url="https://c.example/3", when=T0 + dt.timedelta(days=1))
+        cluster_new_stories()
+        stored = story(*MARKET, web_url="https://d.example/4", when=T0 + dt.timedelta(days=2))
+        cluster_new_stories()
+        assert together(first, second, later, stored)
+
+    def test_wordings_found_by_index(self):
+        """A story matching only another story's wording finds it at import (its keys)."""
+        listed = story(
+            "Artificial intelligence can help detect blood cancer: study",
+            "What an analysis of the transcriptome can achieve using trainable algorithms",
+        )
+        RelatedLinkFactory(
+            article=listed,
+            title="Artificial intelligence can now track down blood cancer",
+            excerpt="This approach could support conventional diagnostics and accelerate "
+            "therapy; the transcriptome analysis uses trainable algorithms",
+        )
+        cluster_new_stories()
+        rewrite = story(
+            "Artificial intelligence tracks down leukemia",
+            "This approach could support conventional diagnostics and possibly accelerate "
+            "therapy, researchers report in iScience",
+            when=T0 + dt.timedelta(days=2),
+        )
+        cluster_new_stories()
+        assert together(listed, rewrite)
 
     def test_bridging_story_merges_clusters(self):
         """A story matching two clusters joins them (connected components)."""

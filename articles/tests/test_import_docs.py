@@ -91,8 +91,13 @@ EXAMPLES = {
     ),
     "quality: 'high' is not a number": good("quality: 50", "quality: high"),
     "heat: 1.5 is not a whole number": good("heat: 10", "heat: 1.5"),
-    "heat: 99999999999 is out of range": good("heat: 10", "heat: 99999999999"),
-    "quality: -5 is negative; scores start at 0": good("quality: 50", "quality: -5"),
+    "heat: 99999999999 is out of range (at most 2147483647)": good("heat: 10", "heat: 99999999999"),
+    "quality: -5 is negative": good("quality: 50", "quality: -5"),
+    "quality: 2147483648 is out of range (at most 2147483647)": good(
+        "quality: 50", "quality: 2147483648"
+    ),
+    "provider.domain: 'a/b.example' is not a domain name (letters, digits and hyphens "
+    "between dots)": good("domain: example.com", "domain: a/b.example"),
     "publishedDateTime: 'yesterday' is not a date and time": good(
         "2021-05-19T03:20:00Z", "yesterday"
     ),

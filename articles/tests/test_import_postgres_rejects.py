@@ -69,19 +69,19 @@ CASES = {
     ),
     "int above INT_MAX": (
         story(heat="heat: 2147483648"),
-        "heat: 2147483648 is out of range",
+        "heat: 2147483648 is out of range (at most 2147483647)",
     ),
     "int below INT_MIN": (
         story(heat="heat: -2147483649"),
-        "heat: -2147483649 is out of range",
+        "heat: -2147483649 is out of range (at least -2147483648)",
     ),
     "image width above INT_MAX": (
         story(heat="heat: 1\nimages:\n  - url: https://img.example/a.jpg\n    width: 4294967296"),
-        "images[0].width: 4294967296 is out of range",
+        "images[0].width: 4294967296 is out of range (at most 2147483647)",
     ),
     "related quality above INT_MAX": (
         story(heat="heat: 1\nrelated:\n  - title: R\n    quality: 9999999999"),
-        "related[0].quality: 9999999999 is out of range",
+        "related[0].quality: 9999999999 is out of range (at most 2147483647)",
     ),
     "year 0": (
         story(publishedDateTime="publishedDateTime: 0000-01-01T00:00:00Z"),
@@ -164,6 +164,10 @@ class TestRejectedBeforeTheDatabase:
         assert not Topic.objects.exists() and not Provider.objects.exists()
 
 
+LONGEST_DOMAIN = ".".join(["d" * 63] * 3 + ["d" * 57, "com"])
+"""253 characters, no label longer than DNS allows (63)."""
+
+
 class TestLongestAcceptedValues:
     """The limits are the columns' own: values at the limit go in on both backends."""
 
@@ -175,7 +179,7 @@ class TestLongestAcceptedValues:
                 type=f"type: {'t' * 100}",
                 category=f"category: {'c' * 100}",
                 topics=f"topics:\n  - {'n' * 200}",
-                provider=f"provider:\n  name: {'é' * 500}\n  domain: {'d' * 249}.com",
+                provider=f"provider:\n  name: {'é' * 500}\n  domain: {LONGEST_DOMAIN}",
                 heat="heat: 2147483647\nquality: 0",
                 publishedDateTime="publishedDateTime: 9999-12-31T23:59:59Z",
             ),
@@ -189,6 +193,7 @@ class TestLongestAcceptedValues:
             9999,
         )
         assert len(article.provider.name) == 500
+        assert article.provider.domain == LONGEST_DOMAIN
 
     def test_two_longest_topics_with_the_same_slug(self, tmp_path):
         """A second topic whose 200-character name slugifies alike gets a numbered slug
