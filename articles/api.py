@@ -1,9 +1,13 @@
 """The JSON API, in the original site's paged shape so its clients only change the base URL.
 
-``{"page": N, "value": [item, ...], "nextPage": N + 1 or null}``, 20 items a page; a
-page past the end is a 404. Items carry every key the original did, null where we
-have no data.
+``{"page": N, "value": [item, ...], "nextPage": N + 1 or null}``, 30 items a page as
+the original's; a page past the end is a 404. Items carry every key the original did,
+as the original wrote them where the story's file gives the data (docs/api.md lists
+what differs and why), null where we have no data.
 """
+
+from pathlib import PurePosixPath
+from zoneinfo import ZoneInfo
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -14,9 +18,14 @@ from .filters import filter_or_400
 from .jsonerrors import json_errors
 from .models import Article, Topic
 
-PAGE_SIZE = 20
+PAGE_SIZE = 30
+"""The original's page size (a full page in ../shared/corpus/api/ holds 30 items)."""
 LAST_PAGE = (2**63 - 1) // PAGE_SIZE
 """No later page can hold a row: its offset would not fit a database's 64-bit integers."""
+ORIGINAL_TIME_ZONE = ZoneInfo("America/Los_Angeles")
+"""The original API wrote every time in its site's zone (``-07:00``/``-08:00``)."""
+ORIGINAL_FOLDER = "_news"
+"""The original's ``path`` names a story's file inside its site's news folder."""
 
 
 @json_errors
@@ -75,27 +84,55 @@ def article_to_dict(article):
 def _plain_value(article, key):
     value = getattr(article, key.field)
     if key.kind == seed_format.TIMESTAMP and value is not None:
-        return seed_format.format_timestamp(value)
+        return original_timestamp(value)
     return value
 
 
+def original_timestamp(value):
+    """The instant as the original wrote it: its site's local time with the offset.
+
+    Fractions of a second only when there are some (no instant is rounded); a time
+    without a zone (one kept in ``extra``) stays as it is.
+    """
+    if value.tzinfo is None:
+        return value.isoformat()
+    return value.astimezone(ORIGINAL_TIME_ZONE).isoformat()
+
+
+def _path(article):
+    if not article.source_file:
+        return None
+    return f"{ORIGINAL_FOLDER}/{PurePosixPath(article.source_file).name}"
+
+
+def _images(article):
+    """The story's images; null, as the original's, when its file had no ``images``."""
+    images = [image_to_dict(image) for image in article.images.all()]
+    if not images and article.source_file and "images" not in (article.source_keys or ()):
+        return None
+    return images
+
+
 def _provider(article):
+    """The provider as the story's file gave it (name included); the outlet's where it lacks."""
     provider = article.provider_data or {}
+    images = provider.get("images")
     return {
-        "name": article.provider.name,
+        "name": provider.get("name") or article.provider.name,
         "domain": article.provider.domain,
-        "images": [source_image_to_dict(image) for image in provider.get("images") or []],
+        "images": None if images is None else [source_image_to_dict(i) for i in images],
         "publishers": provider.get("publishers"),
         "authors": provider.get("authors"),
     }
 
 
 _BUILT = {
-    "path": lambda article: article.source_file or None,
+    "path": _path,
     "content": lambda article: article.body,
     "categories": lambda article: [article.category] if article.category else [],
-    "images": lambda article: [image_to_dict(image) for image in article.images.all()],
+    "images": _images,
     "provider": _provider,
+    # for_list() gives a story's topics in its file's order.
     "topics": lambda article: [topic.name for topic in article.topics.all()],
 }
 """Item keys the API builds itself rather than reading one field or ``extra``."""
@@ -106,5 +143,9 @@ def image_to_dict(image):
 
 
 def source_image_to_dict(image):
+    """An image kept as the file gave it; a flag the file left out is false, as the original's."""
     image = image if isinstance(image, dict) else {}
-    return {key.name: image.get(key.name) for key in seed_format.IMAGE}
+    return {
+        key.name: image.get(key.name, False if key.kind == seed_format.BOOL else None)
+        for key in seed_format.IMAGE
+    }

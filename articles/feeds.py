@@ -1,9 +1,12 @@
-"""RSS and Atom feeds of any filtered list: the list's own query string selects the stories.
+"""RSS, Atom and JSON feeds of any filtered list: the list's own query string selects the stories.
 
 Every text a feed writes passes through :func:`~articles.xmltext.xml_safe` in the
 feed generators below, the one place feed text is produced, so no stored value or
 query string can make the XML unwritable. Excerpts are plain text: Atom says so
 (``type="text"``); RSS descriptions are HTML by convention, so they go out escaped.
+Titles are plain text in every format: Atom's and JSON Feed's are text by
+definition, and RSS readers render an RSS title as HTML, so it goes out escaped
+too (a stored ``<b>`` shows as the characters, never as bold).
 """
 
 from django.contrib.syndication.views import Feed
@@ -16,7 +19,8 @@ from django.utils.html import escape
 from providers.models import Provider
 
 from .clusters.public import one_per_cluster
-from .filters import filter_or_400
+from .filters import filter_or_400, outlet_named
+from .jsonfeed import JsonFeed
 from .models import Article
 from .querystrings import filter_query
 from .xmltext import xml_safe
@@ -54,10 +58,14 @@ class LatestArticlesFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         try:
-            return super().__call__(request, *args, **kwargs)
+            response = super().__call__(request, *args, **kwargs)
         except BadRequest as error:
             # Said in plain words: a feed reader shows this text to its user.
             return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        # Django dates the feed by its newest entry, and entries carry the stories' own
+        # times, which an edit does not move: the body's ETag revalidates instead.
+        del response.headers["Last-Modified"]
+        return response
 
     def get_object(self, request):
         # The feed's "object" is the request's validated filters; bad values are a 400.
@@ -68,12 +76,12 @@ class LatestArticlesFeed(Feed):
         parts = ["Newsroom"]
         if topic := values.get("topic"):
             parts.append(topic.name)  # the filter only accepts public topics
-        if domain := (values.get("provider") or "").strip().lower():
-            outlets = Provider.objects.public().filter(domain=domain)
+        if outlet := values.get("provider"):
+            outlets = Provider.objects.public().filter(outlet_named(outlet))
             parts.extend(outlets.values_list("name", flat=True))
         if query := values.get("q"):
             parts.append(f"“{query}”")
-        return " — ".join(parts)
+        return self.text(" — ".join(parts))
 
     def link(self, filters):
         query = filter_query(filters.data)
@@ -89,18 +97,22 @@ class LatestArticlesFeed(Feed):
     def items(self, filters):
         return one_per_cluster(filters.qs)[:FEED_SIZE]
 
+    def text(self, value):
+        """Plain text as this format's readers need it: RSS readers render HTML, so escaped."""
+        return escape(value)
+
     def item_title(self, item):
-        return item.title
+        return self.text(item.title)
 
     def item_description(self, item):
-        # An RSS reader renders the description as HTML: escaped, the excerpt shows as text.
-        return escape(item.excerpt)
+        return self.text(item.excerpt)
 
     def item_pubdate(self, item):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        # The story's own time, not when the importer or an editor last saved the row.
+        return item.published_at
 
     def item_author_name(self, item):
         return str(item.provider)
@@ -109,9 +121,20 @@ class LatestArticlesFeed(Feed):
         return [topic.name for topic in item.topics.all()]
 
 
-class LatestArticlesAtomFeed(LatestArticlesFeed):
+class PlainTextFeed(LatestArticlesFeed):
+    """A format whose titles and summaries are plain text by definition: sent as stored."""
+
+    def text(self, value):
+        return value
+
+
+class LatestArticlesAtomFeed(PlainTextFeed):
     feed_type = TextSummaryAtomFeed
     subtitle = LatestArticlesFeed.description
 
-    def item_description(self, item):
-        return item.excerpt
+
+class LatestArticlesJsonFeed(PlainTextFeed):
+    feed_type = JsonFeed
+
+    def item_extra_kwargs(self, item):
+        return {"external_url": item.web_url}

@@ -6,9 +6,12 @@ import django_filters
 from django import forms
 from django.core.exceptions import BadRequest
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils.html import format_html, format_html_join
 
-from .models import Topic
+from providers.models import Provider
+
+from .models import Article, Topic
 from .search import order_matches, search_articles, validate_search
 
 
@@ -22,6 +25,40 @@ class ChoiceByValueField(forms.ModelChoiceField):
 
 class ModelChoiceByValueFilter(django_filters.ModelChoiceFilter):
     field_class = ChoiceByValueField
+
+
+def story_types():
+    """The types published stories have, for the type filter's choice (one query)."""
+    types = Article.objects.published().order_by("type").values_list("type", flat=True)
+    return [("", "All types"), *((value, value) for value in types.distinct() if value)]
+
+
+class QueriedSelect(forms.Select):
+    """An optional select whose choices come from a query: run when rendered, once."""
+
+    def use_required_attribute(self, initial):
+        return False  # a filter is never required; Select would read its choices to decide
+
+
+class OutletInput(forms.TextInput):
+    """A text box for an outlet's name or domain, suggesting the public outlets.
+
+    A ``<datalist>`` (value the domain, label the name) rather than a select of
+    every outlet: one light query, and the browser filters it as the reader types.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id', name)}-outlets"
+        box = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        outlets = Provider.objects.public().order_by("name").values_list("domain", "name")
+        options = format_html_join("", '<option value="{}">{}</option>', outlets)
+        return format_html('{}<datalist id="{}">{}</datalist>', box, list_id, options)
+
+
+def outlet_named(value, prefix=""):
+    """The condition for an outlet given by its domain or (any case) its name."""
+    value = value.strip()
+    return Q(**{f"{prefix}domain": value.lower()}) | Q(**{f"{prefix}name__iexact": value})
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -48,11 +85,15 @@ class ArticleFilter(django_filters.FilterSet):
         empty_label="All topics",
     )
     provider = django_filters.CharFilter(
-        label="Outlet (domain)",
+        label="Outlet",
         method="filter_provider",
-        widget=forms.TextInput(attrs={"placeholder": "e.g. bbc.com"}),
+        widget=OutletInput(attrs={"placeholder": "Name or domain"}),
     )
-    type = django_filters.CharFilter(label="Type", field_name="type")
+    # Any text is a valid type (a feed may ask for one not yet published);
+    # the page offers the types that exist.
+    type = django_filters.CharFilter(
+        label="Type", field_name="type", widget=QueriedSelect(choices=story_types)
+    )
     since = django_filters.DateFilter(
         label="From", method="filter_since", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -79,7 +120,7 @@ class ArticleFilter(django_filters.FilterSet):
         return search_articles(queryset, value, order_by_rank=True)
 
     def filter_provider(self, queryset, name, value):
-        return queryset.filter(provider__domain=value.strip().lower())
+        return queryset.filter(outlet_named(value, prefix="provider__"))
 
     def filter_since(self, queryset, name, value):
         return queryset.filter(published_at__gte=_start_of(value))

@@ -72,6 +72,11 @@ class FilteredArticleListMixin:
             return {}
         return self.fixed_filter.query(self.fixed_object)
 
+    def active_filter_count(self):
+        """How many filters behind the folded control are set (the search box shows itself)."""
+        names = set(self.filterset.filters) - {"q"}
+        return sum(1 for name in names if self.request.GET.get(name, "").strip())
+
     def get_queryset(self):
         articles = Article.objects.published().for_list()
         if self.fixed_filter is not None:
@@ -91,6 +96,7 @@ class FilteredArticleListMixin:
             page_query=query,
             feed_query="&".join(part for part in (fixed, query) if part),
             filtered=bool(query),
+            active_filters=self.active_filter_count(),
         )
         if self.fixed_filter is not None:
             context[self.fixed_filter.name] = self.fixed_object

@@ -1,6 +1,7 @@
 """Template helpers for the public site: safe links, safe Markdown, list query strings."""
 
 from django import template
+from django.utils.encoding import iri_to_uri
 from django.utils.safestring import mark_safe
 
 from articles import links, pictures
@@ -11,9 +12,23 @@ from newsroom import http_urls
 register = template.Library()
 
 
+@register.filter
+def http_url(value):
+    """The URL when it is http(s), else "": written as a valid URL.
+
+    A space or other character a URL cannot hold is percent-encoded
+    (``iri_to_uri``); what is already encoded stays as it is.
+    """
+    return iri_to_uri(http_urls.http_url(value))
+
+
+@register.filter
+def related_url(link):
+    """Where a related story's link points, as a valid URL (see ``http_url``)."""
+    return iri_to_uri(links.related_story_url(link))
+
+
 # Filters that are a library function under a template name: registered, not re-wrapped.
-register.filter("http_url", http_urls.http_url)  # the URL when http(s), else ""
-register.filter("related_url", links.related_story_url)
 register.filter("first_image", pictures.lead_image)  # the image that stands for a story
 register.filter("has_picture", pictures.has_picture)  # a local copy or an http(s) URL
 

@@ -85,22 +85,50 @@ class TestShape:
             k: original["provider"][k] for k in ("name", "domain")
         }
 
-    def test_published_time_in_utc_z_form(self, client, original_page):
-        """publishedDateTime is the same instant, written in UTC with a Z."""
+    def test_published_time_in_the_originals_form(self, client, original_page):
+        """publishedDateTime is written as the original wrote it: its site's time and offset."""
         original = original_page["value"][0]
         story_like_original(original)
         item = get_json(client, "/api/news/")["value"][0]
-        assert item["publishedDateTime"] == "2023-03-27T21:20:00Z"
-        assert dt.datetime.fromisoformat(item["publishedDateTime"]) == dt.datetime.fromisoformat(
-            original["publishedDateTime"]
+        assert (
+            item["publishedDateTime"]
+            == original["publishedDateTime"]
+            == ("2023-03-27T14:20:00-07:00")
         )
+        ArticleFactory(published_at=dt.datetime(2020, 1, 5, 8, 0, 0, 250000, tzinfo=dt.UTC))
+        winter = get_json(client, "/api/news/", {"until": "2020-01-05"})["value"][0]
+        assert winter["publishedDateTime"] == "2020-01-05T00:00:00.250000-08:00"
 
     def test_missing_values_are_null(self, client):
         """Keys the story lacks are present with null, as in the original."""
         ArticleFactory(original_url=None, heat=None, amp_web_url=None)
         item = get_json(client, "/api/news/")["value"][0]
         assert item["originalUrl"] is None and item["heat"] is None and item["ampWebUrl"] is None
-        assert item["images"] == [] and item["provider"]["images"] == []
+        assert item["images"] == [] and item["provider"]["images"] is None
+
+    def test_images_null_where_the_file_had_none(self, client):
+        """A story whose file had no images key shows images null, as the original did."""
+        ArticleFactory(source_file="a.md", source_keys=["title", "webUrl"])
+        ArticleFactory(source_file="b.md", source_keys=["title", "webUrl", "images"])
+        items = get_json(client, "/api/news/")["value"]
+        shown = [(item["path"], item["images"]) for item in items]
+        assert shown == [("_news/b.md", []), ("_news/a.md", None)]
+
+    def test_provider_name_and_topics_as_the_file_gave_them(self, client):
+        """provider.name is the story file's, topics come in the file's order."""
+        outlet = ProviderFactory(domain="engadget.com", name="Engadget")
+        story = ArticleFactory(provider=outlet, provider_data={"name": "YAHOO!Finance"})
+        story.topics.add(TopicFactory(name="Zeta"))
+        story.topics.add(TopicFactory(name="Alpha"))
+        item = get_json(client, "/api/news/")["value"][0]
+        assert item["provider"] == {
+            "name": "YAHOO!Finance",
+            "domain": "engadget.com",
+            "images": None,
+            "publishers": None,
+            "authors": None,
+        }
+        assert item["topics"] == ["Zeta", "Alpha"]
 
     def test_secured_is_never_exposed(self, client):
         """The opaque secured blob stays out of the API."""
@@ -112,13 +140,13 @@ class TestPaging:
     @pytest.fixture
     def stories(self):
         topic = TopicFactory(name="Ethics", slug="ai-ethics")
-        for _ in range(45):
+        for _ in range(65):
             ArticleFactory(topics=[topic])
 
-    def test_twenty_a_page_with_next_page(self, client, stories):
-        """20 items a page; nextPage counts on, and is null on the last page."""
+    def test_thirty_a_page_with_next_page(self, client, stories):
+        """30 items a page, as the original's; nextPage counts on, null on the last page."""
         first = get_json(client, "/api/news/")
-        assert (first["page"], len(first["value"]), first["nextPage"]) == (1, 20, 2)
+        assert (first["page"], len(first["value"]), first["nextPage"]) == (1, 30, 2)
         last = get_json(client, "/api/news/", {"page": "3"})
         assert (last["page"], len(last["value"]), last["nextPage"]) == (3, 5, None)
 
@@ -132,6 +160,11 @@ class TestPaging:
         assert (topic_page["page"], len(topic_page["value"])) == (3, 5)
         assert get_json(client, "/api/news/ai-ethics/index.json") == get_json(
             client, "/api/news/ai-ethics/"
+        )
+        # The original's older form, pageN/index.json.
+        assert get_json(client, "/api/news/page1/index.json") == get_json(client, "/api/news/")
+        assert get_json(client, "/api/news/ai-ethics/page2/index.json") == get_json(
+            client, "/api/news/ai-ethics/", {"page": "2"}
         )
 
     @pytest.mark.parametrize(
@@ -199,7 +232,7 @@ class TestApiQueries:
         # Budget: the page of stories (outlet joined), their topics and images.
         with django_assert_num_queries(3):
             client.get("/api/news/")
-        for _ in range(25):
+        for _ in range(34):
             full_story(topics=[TopicFactory()])
         with django_assert_num_queries(3):
-            assert len(get_json(client, "/api/news/")["value"]) == 20
+            assert len(get_json(client, "/api/news/")["value"]) == 30

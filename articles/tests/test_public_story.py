@@ -173,3 +173,12 @@ class TestStoryQueries:
             RelatedLinkFactory(article=big, target=ArticleFactory())
         with django_assert_num_queries(self.BUDGET):
             page(client, big)
+
+
+def test_related_link_with_a_space_is_a_valid_url(client):
+    """A related story's URL holding a space (as a seed file has) is printed percent-encoded."""
+    story = ArticleFactory()
+    RelatedLinkFactory(article=story, web_url="https://x.example/a b?q=1 2")
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert 'href="https://x.example/a%20b?q=1%202"' in page
+    assert "a b?q" not in page

@@ -73,10 +73,10 @@ class TestTopicPage:
         _, vision = taxonomy
         full_story(topics=[vision])
         # Budget: the topic (parent joined), the page count and page, the topics and
-        # images prefetches, and the subtopics.
-        with django_assert_num_queries(6):
+        # images prefetches, the subtopics, and the filter form's type and outlet choices.
+        with django_assert_num_queries(8):
             client.get(url(vision))
         for _ in range(19):
             full_story(topics=[vision])
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(8):
             assert len(client.get(url(vision)).context["articles"]) == 20

@@ -85,9 +85,9 @@ def test_the_api_shows_every_key_the_format_says_with_the_files_values(client, i
     for key in plain_keys(shown):
         value = item[key.name]
         if key.kind == seed_format.TIMESTAMP:
-            # The file's own text: the export and the API write timestamps one way.
-            assert f"{key.name}: {value}\n" in full_file
-            assert value == "2021-06-16T12:10:00.250000Z"
+            # The file's instant, fraction kept, in the original API's zone and offset.
+            assert f"{key.name}: 2021-06-16T12:10:00.250000Z\n" in full_file
+            assert value == "2021-06-16T05:10:00.250000-07:00"
         else:
             assert value == getattr(article, key.field), key.name
     assert tuple(item["images"][0]) == tuple(key.name for key in seed_format.IMAGE)

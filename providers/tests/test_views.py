@@ -57,11 +57,11 @@ class TestProviderPage:
         """One story and twenty cost the same queries."""
         full_story(provider=outlet)
         # Budget: the outlet, the page count and page, the topics and images
-        # prefetches, the topic choices of the filter form, and the scorecard's
+        # prefetches, the filter form's topic and type choices, and the scorecard's
         # figures and chart weeks.
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             client.get(outlet.get_absolute_url())
         for _ in range(19):
             full_story(provider=outlet)
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             assert len(client.get(outlet.get_absolute_url()).context["articles"]) == 20
