@@ -13,7 +13,6 @@ same order, one bare SELECT ... LIMIT 100), the floor the page cannot beat.
 """
 
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -39,31 +38,15 @@ from django.test import Client, override_settings  # noqa: E402
 from articles.models import Article  # noqa: E402
 from articles.search import search_articles  # noqa: E402
 from articles.tests.admin_helpers import make_editor  # noqa: E402
+from bench import timing  # noqa: E402
 from bench.stories import generate  # noqa: E402
+from bench.timing import QueryLog  # noqa: E402
 
 REPEAT = 7
 
 
-class QueryLog(list):
-    """Each SQL statement a request runs, with its time (the test client resets
-    connection.queries at request start, so count through a wrapper)."""
-
-    def __call__(self, execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.append((time.perf_counter() - start, sql))
-
-
 def median_ms(function):
-    function()  # warm the caches, as a second page load would
-    times = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return timing.median_ms(function, REPEAT)
 
 
 def main():

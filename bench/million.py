@@ -15,7 +15,6 @@ the same run: the same filter and order fetching one page of rows.
 """
 
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -39,7 +38,9 @@ from django.test import Client, override_settings  # noqa: E402
 from articles.models import Article, ArticleImage, Topic  # noqa: E402
 from articles.search import search_articles  # noqa: E402
 from articles.tests.admin_helpers import make_editor  # noqa: E402
+from bench import timing  # noqa: E402
 from bench.stories import WORDS  # noqa: E402
+from bench.timing import QueryLog  # noqa: E402
 from providers.models import Provider  # noqa: E402
 
 REPEAT = 5
@@ -47,23 +48,8 @@ BATCH = 100_000
 OUTLETS, TOPICS = 200, 40
 
 
-class QueryLog(list):
-    def __call__(self, execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.append((time.perf_counter() - start, sql))
-
-
 def median_ms(function):
-    function()
-    times = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return timing.median_ms(function, REPEAT)
 
 
 def words(count, step):
