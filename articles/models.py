@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from images.files import content_hash, original_name
 
@@ -154,6 +155,47 @@ RELATED_LINK_FIELDS = (
 """What a story page shows of each related story."""
 
 
+class VersionSource(models.Model):
+    """What a story's version records beside the editor: who acted when no editor did."""
+
+    history_source = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text='Who made the change when no editor did: "import" or "rule: NAME".',
+    )
+
+    class Meta:
+        abstract = True
+
+
+HISTORY_EXCLUDED_FIELDS = [
+    # Derived by the database or from other fields: kept up to date, never edited.
+    "web_url_hash",
+    "search_vector",
+    "coverage",
+    # Machine clustering moves stories between clusters at every import; an
+    # editor's cluster decision shows as ``cluster_pinned`` and the version's reason.
+    "cluster",
+    # The source's raw text and the import's bookkeeping: the file holds them, the
+    # editor never edits them, and copying them would double the import's writes.
+    "secured",
+    "extra",
+    "provider_data",
+    "source_keys",
+    "source_file",
+    "content_hash",
+    "data_hash",
+    "imported_at",
+    "imported_published",
+    "imported_quality",
+    # The version's own time (history_date) says when.
+    "created_at",
+    "updated_at",
+]
+"""Article fields a version does not copy (see articles/history.py)."""
+
+
 class Article(models.Model):
     slug = models.SlugField(
         max_length=255, unique=True, blank=True, help_text=SLUG_HELP.format("title")
@@ -240,6 +282,13 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=HISTORY_EXCLUDED_FIELDS,
+        bases=[VersionSource],
+        history_change_reason_field=models.TextField(null=True),
+        # Versions are found by story (``id``) and time; other indexes only slow the import.
+        no_db_index=["slug", "provider"],
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -3,8 +3,8 @@
 The admin's bulk actions, list edits and the review queue call these; so can
 scripts and tests. Each function changes only the stories whose value really
 differs, in one UPDATE (which also bumps ``updated_at``, since ``auto_now`` does
-not run for ``update()``), records one admin history entry per changed story, and
-returns how many changed.
+not run for ``update()``), records one admin history entry and one version
+(articles/history.py) per changed story, and returns how many changed.
 
 Every change is an editor's decision (``decided_by = "editor"``): rules never act
 on the story again and re-imports keep the editor's choice (see review_states.py).
@@ -20,39 +20,41 @@ from django.utils.text import capfirst
 from newsroom import pagecache
 
 from . import validators
+from .history import record_versions
 from .models import Article
 from .review_states import DecidedBy, ReviewState
 
 
 def publish(articles, user):
     """Make the stories visible on the public site."""
-    return decide(articles, user, ReviewState.PUBLISHED, logged="published")
+    return decide(articles, user, ReviewState.PUBLISHED, logged="published", reason="Published")
 
 
 def unpublish(articles, user):
     """Take published stories off the public site: they are held (an editor's choice)."""
     published = articles.filter(review_state=ReviewState.PUBLISHED)
-    return decide(published, user, ReviewState.HELD, logged="published")
+    return decide(published, user, ReviewState.HELD, logged="published", reason="Unpublished")
 
 
 def hold(articles, user):
     """Keep the stories off the site and out of the queue's first view."""
-    return decide(articles, user, ReviewState.HELD)
+    return decide(articles, user, ReviewState.HELD, reason="Held")
 
 
 def reject(articles, user):
     """Junk: never public, out of the queue; an editor can still change their mind."""
-    return decide(articles, user, ReviewState.REJECTED)
+    return decide(articles, user, ReviewState.REJECTED, reason="Rejected")
 
 
-def decide(articles, user, state, logged="review_state"):
+def decide(articles, user, state, logged="review_state", reason=None):
     """Put the stories in ``state`` as the editor's decision (those not in it already)."""
     values = {
         "review_state": state,
         "published": state == ReviewState.PUBLISHED,
         "decided_by": DecidedBy.EDITOR,
     }
-    return _set(articles, user, values, Q(review_state=state), [logged])
+    reason = reason or f"Review state set to {state.label.lower()}"
+    return _set(articles, user, values, Q(review_state=state), [logged], reason)
 
 
 def set_quality(articles, user, quality):
@@ -64,7 +66,8 @@ def set_quality(articles, user, quality):
     # A NULL score does change to a score: Q(quality=None) is "IS NULL".
     unchanged = Q(quality__isnull=True) if quality is None else Q(quality=quality)
     values = {"quality": quality, "decided_by": DecidedBy.EDITOR}
-    return _set(articles, user, values, unchanged, ["quality"])
+    shown = "empty" if quality is None else quality
+    return _set(articles, user, values, unchanged, ["quality"], f"Quality set to {shown}")
 
 
 def restore(article, user, review_state, decided_by, quality):
@@ -76,14 +79,15 @@ def restore(article, user, review_state, decided_by, quality):
         "quality": quality,
     }
     stories = Article.objects.filter(pk=article.pk)
-    return _set(stories, user, values, Q(**values), ["review_state", "quality"])
+    reason = "Undone in the review queue"
+    return _set(stories, user, values, Q(**values), ["review_state", "quality"], reason)
 
 
 # Stay under every backend's limit on query parameters (SQLite's is the lowest).
 BATCH = 500
 
 
-def _set(articles, user, values, unchanged, logged_fields):
+def _set(articles, user, values, unchanged, logged_fields, reason):
     changing = articles.exclude(unchanged).select_related(None).prefetch_related(None).order_by()
     with transaction.atomic():
         # Lock the rows (PostgreSQL; SQLite's write transaction already excludes
@@ -95,6 +99,7 @@ def _set(articles, user, values, unchanged, logged_fields):
             pks = [article.pk for article in changed[start : start + BATCH]]
             Article.objects.filter(pk__in=pks).update(**values, updated_at=now)
         if changed:
+            record_versions([article.pk for article in changed], user, reason=reason)
             LogEntry.objects.log_actions(
                 user_id=user.pk,
                 queryset=changed,

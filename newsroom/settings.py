@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_filters",
     "accounts",
     "django_tasks_db",
+    "simple_history",
     "providers",
     "articles",
     "jobs",
@@ -189,6 +190,10 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
 LOGIN_URL = "admin:login"
+
+# Stories' versions (articles/history.py). Off only to measure what the import's
+# versions cost (bench/import_throughput.py --history both): editors lose them.
+NEWSROOM_HISTORY_ON_IMPORT = env_bool("NEWSROOM_HISTORY_ON_IMPORT", True)
 
 # TLS usually ends at the proxy: these switch on from the environment (docs/deploy.md).
 # X-Forwarded-Proto is trusted only when the operator says a proxy sets it: any client

@@ -9,6 +9,8 @@ primary key; this module closes the remaining gaps:
   a row counts as changed only where the editor changed it, and only those
   fields are written: a score an import set meanwhile is not overwritten by the
   stale value still shown in the form;
+- a field the editor changed that someone else changed since the page loaded is
+  refused with a message naming the field and the other value (no lost edits);
 - a page whose stories were deleted meanwhile is refused with a clear message
   instead of a confusing "select a valid choice" error;
 - when a save fails validation, each form is drawn next to its own story, not
@@ -22,6 +24,7 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpResponseRedirect
 
 from .. import validators
+from ..history import record_versions
 
 
 class ArticleListForm(forms.ModelForm):
@@ -37,6 +40,39 @@ class ArticleListForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.show_hidden_initial = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            for name in self.changed_data:
+                self._refuse_if_changed_meanwhile(name, cleaned)
+        return cleaned
+
+    def _refuse_if_changed_meanwhile(self, name, cleaned):
+        """No lost edits: a field the editor changed that someone else changed since the
+        page loaded (an import, a bulk action, another editor) is refused, not overwritten."""
+        field = self.fields[name]
+        shown = field.hidden_widget().value_from_datadict(
+            self.data, self.files, self.add_initial_prefix(name)
+        )
+        try:
+            loaded = field.to_python(shown)
+        except ValidationError:
+            return  # A tampered page-load value: the field's own check reports the input.
+        current = getattr(self.instance, name)
+        if loaded != current and cleaned.get(name) != current:
+            self.add_error(
+                name,
+                f"Not saved: {field.label.lower()} was changed to {_shown(current)} since you "
+                f"loaded the page (you loaded {_shown(loaded)}, you entered "
+                f"{_shown(cleaned.get(name))}). Reload the list and edit again.",
+            )
+
+
+def _shown(value):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "empty" if value is None else value
 
 
 class SafeListEditMixin:
@@ -71,7 +107,13 @@ class SafeListEditMixin:
     def save_model(self, request, obj, form, change):
         if isinstance(form, ArticleListForm):
             also = self.list_edit_also_saves(obj, form.changed_data)
+            # The row's long texts are deferred: the version copies the stored row
+            # in one statement rather than loading each of them first.
+            obj.skip_history_when_saving = True
             obj.save(update_fields=[*form.changed_data, *also, "updated_at"])
+            del obj.skip_history_when_saving
+            labels = ", ".join(str(form.fields[name].label) for name in form.changed_data)
+            record_versions([obj.pk], request.user, reason=f"List edit: {labels}")
         else:
             super().save_model(request, obj, form, change)
 

@@ -7,11 +7,12 @@ from django.template.defaultfilters import truncatechars
 from ..models import Article, ArticleImage, RelatedLink, RuleHit
 from ..review_states import record_editor_change
 from ..search import search_articles
-from . import actions, clusters, queue
+from . import actions, clusters, queue, versions
 from .filters import HeatBandFilter, QualityBandFilter, TopicFilter, TypeFilter
 from .listedit import SafeListEditMixin
 from .listquery import PlainListErrors, check_date_drilldown, check_search, search_too_long
 from .rules import rule_hits_html
+from .storyform import ArticleForm
 
 # Import bookkeeping: what the last import read. Shown, never edited, so the
 # importer can keep telling editors' changes from the files' own.
@@ -88,6 +89,7 @@ TEXT_LINES = {
 
 @admin.register(Article)
 class ArticleAdmin(PlainListErrors, SafeListEditMixin, admin.ModelAdmin):
+    form = ArticleForm
     list_display = [
         "title_short",
         "provider",
@@ -133,7 +135,10 @@ class ArticleAdmin(PlainListErrors, SafeListEditMixin, admin.ModelAdmin):
     inlines = [ArticleImageInline, RelatedLinkInline]
     readonly_fields = ["web_url", "decided_by", "rule_hits_shown", *SOURCE_FIELDS]
     fieldsets = [
-        ("Editorial", {"fields": ["review_state", "quality", "title", "excerpt", "topics"]}),
+        (
+            "Editorial",
+            {"fields": ["review_state", "quality", "title", "excerpt", "topics", "loaded_version"]},
+        ),
         ("Review", {"fields": ["decided_by", "rule_hits_shown"]}),
         ("Story", {"fields": ["slug", "provider", "published_at", "type", "category", "heat"]}),
         ("Body", {"classes": ["collapse"], "fields": ["body"]}),
@@ -154,12 +159,15 @@ class ArticleAdmin(PlainListErrors, SafeListEditMixin, admin.ModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_urls(self):
-        return queue.urls(self) + super().get_urls()
+        return queue.urls(self) + versions.urls(self) + super().get_urls()
 
     def save_model(self, request, obj, form, change):
         # Every editor's save is a decision: rules leave the story alone from now on.
         if not isinstance(form, self.get_changelist_form(request)):
             record_editor_change(obj, form.changed_data)
+            # The version the save leaves (simple-history's signal): who and why.
+            obj._history_user = request.user
+            obj._change_reason = versions.form_reason(form, change)
         super().save_model(request, obj, form, change)
 
     def list_edit_also_saves(self, obj, changed):

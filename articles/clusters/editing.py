@@ -2,7 +2,7 @@
 
 Every story these touch is pinned (``Article.cluster_pinned``), so neither a re-import
 nor ``cluster_stories`` undoes the decision, and every change is written to the
-story's admin history.
+story's admin history and leaves a version (articles/history.py).
 """
 
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import publishing
+from articles.history import record_versions
 from articles.models import Article, Cluster
 
 from . import leads
@@ -31,10 +32,14 @@ def _place(articles, cluster, user, message):
         cluster=cluster, cluster_pinned=True, updated_at=timezone.now()
     )
     # A split is a decision about both parts: the stories left behind stay apart too.
-    Article.objects.filter(cluster__in=left).update(cluster_pinned=True)
+    behind = Article.objects.filter(cluster__in=left, cluster_pinned=False)
+    pinned_behind = list(behind.values_list("pk", flat=True))
+    behind.update(cluster_pinned=True)
     Cluster.objects.filter(pk__in=left, stories__isnull=True).delete()
     leads.refresh({cluster.pk, *left})
     _log(user, articles, message)
+    record_versions([a.pk for a in articles], user, reason=message)
+    record_versions(pinned_behind, user, reason=f"Kept apart: {message}")
     return len(articles)
 
 
@@ -76,7 +81,9 @@ def choose_lead(cluster, article, user):
         move_to(Article.objects.filter(pk=article.pk), cluster, user)
     Article.objects.filter(pk=article.pk).update(cluster_pinned=True)
     Cluster.objects.filter(pk=cluster.pk).update(lead=article, lead_chosen=True)
-    _log(user, [article], f"Chosen as the lead of cluster {cluster.pk}.")
+    message = f"Chosen as the lead of cluster {cluster.pk}."
+    _log(user, [article], message)
+    record_versions([article.pk], user, reason=message)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.db import connections, router
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.constants import OnConflict
 
+from articles.history import CHANGED, CREATED, import_records_versions, record_versions
 from articles.models import Article, ArticleImage, RelatedLink, SourceFile, Topic
 from articles.review import after_import
 from articles.review_states import imported_state
@@ -156,6 +157,7 @@ def write_news(records, lookups, now):
     if changed:
         replace_children([(ids[record_key(r)], r, status) for _, r, status in changed], topic_ids)
         update_search_vectors([ids[record_key(r)] for _, r, _ in changed])
+        record_import_versions(changed, ids)
         after_import([ids[record_key(r)] for _, r, _ in changed], now)
         lookups.rewritten_ids.update(ids[record_key(r)] for _, r, _ in changed)
         lookups.created_hashes.update(new_hashes)
@@ -166,6 +168,17 @@ def write_news(records, lookups, now):
         ]
     )
     return statuses
+
+
+def record_import_versions(changed, ids):
+    """A version of each story the batch created or changed (none for unchanged files),
+    before the rules run, so a rule's action shows as its own version."""
+    if not import_records_versions():
+        return
+    for kind, wanted in ((CREATED, "created"), (CHANGED, "updated")):
+        pks = [ids[record_key(r)] for _, r, status in changed if status == wanted]
+        if pks:
+            record_versions(pks, source="import", reason=f"Import ({wanted})", kind=kind)
 
 
 def record_key(record):

@@ -137,6 +137,7 @@ class _Plan:
             )
             update_search_vectors(sorted({a for a, _ in self.topics}))
         if self.hits:
+            self.record_versions()
             # update() sends no signals: retire the cached public pages once it commits.
             transaction.on_commit(pages_changed)
         RuleHit.objects.bulk_create(
@@ -150,3 +151,16 @@ class _Plan:
             )
             for rule, pk in self.hits
         )
+
+    def record_versions(self):
+        """One version per story acted on, naming the rules that acted (one INSERT per set)."""
+        from articles.history import record_versions
+
+        names = {}
+        for rule, pk in self.hits:
+            names.setdefault(pk, []).append(rule.name)
+        by_rules = {}
+        for pk, rules in names.items():
+            by_rules.setdefault(", ".join(rules), []).append(pk)
+        for rules, pks in by_rules.items():
+            record_versions(pks, source=f"rule: {rules}", reason=f"Rule applied: {rules}")
