@@ -106,6 +106,12 @@ class SafeListEditMixin:
 
     def save_model(self, request, obj, form, change):
         if isinstance(form, ArticleListForm):
+            # The form put every shown value on the story, the stale ones too: keep
+            # the stored value of each field the editor left alone, since the fields
+            # saved below may include them (``published`` follows the state).
+            for name in self.list_editable:
+                if name not in form.changed_data:
+                    setattr(obj, name, form.initial[name])
             also = self.list_edit_also_saves(obj, form.changed_data)
             # The row's long texts are deferred: the version copies the stored row
             # in one statement rather than loading each of them first.
