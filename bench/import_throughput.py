@@ -1,6 +1,7 @@
 """Import throughput against plain front-matter parsing of the same files.
 
 Usage: .venv/bin/python bench/import_throughput.py [--files 3000] [--workers 2]
+       [--history on|off|both]
 
 Makes FILES news files from ../shared/corpus/news (each copy gets its own URL),
 then, in this one run:
@@ -10,6 +11,9 @@ then, in this one run:
 repeated in interleaved rounds, keeping each side's best time.
 It prints throughputs and the two ratios the foundation issue sets goals for:
 import / parse-only (goal >= 0.6) and first import / no-op re-import (goal >= 5).
+With ``--history both`` each round imports once with the stories' versions
+recorded (``NEWSROOM_HISTORY_ON_IMPORT``, the default) and once without, and it
+prints the ratio of the two (issue #14's goal: history on within 20 % of off).
 """
 
 import argparse
@@ -49,9 +53,17 @@ def main():
     parser.add_argument("--files", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3, help="best of this many runs each")
+    parser.add_argument(
+        "--history",
+        choices=["on", "off", "both"],
+        default="on",
+        help="record the stories' versions during the import (both: compare the two)",
+    )
     args = parser.parse_args()
 
     work = start_django(prefix="newsroom-bench-")
+
+    from django.conf import settings
 
     from articles.ingest.importer import import_paths
     from articles.models import Article, SourceFile, Topic
@@ -62,20 +74,28 @@ def main():
     paths = make_files(files_dir, args.files)
     parse_only(paths[:200])  # warm the page cache and imports alike for both sides
 
-    parse_runs, import_runs, noop_runs = [], [], []
+    modes = {"on": [True], "off": [False], "both": [True, False]}[args.history]
+    parse_runs = []
+    import_runs = {mode: [] for mode in modes}
+    noop_runs = {mode: [] for mode in modes}
     for _ in range(args.rounds):  # interleaved, so machine noise hits both sides alike
         parse_runs.append(parse_only(paths))
-        for model in (SourceFile, Article, Topic, Provider):
-            model.objects.all().delete()
-        started = time.perf_counter()
-        report = import_paths([files_dir], workers=args.workers)
-        import_runs.append(time.perf_counter() - started)
-        assert report.failed == 0 and report.created == Article.objects.count() == len(paths)
-        started = time.perf_counter()
-        again = import_paths([files_dir], workers=args.workers)
-        noop_runs.append(time.perf_counter() - started)
-        assert again.unchanged == len(paths), again
-    parse_seconds, import_seconds, noop_seconds = map(min, (parse_runs, import_runs, noop_runs))
+        for history in modes:
+            settings.NEWSROOM_HISTORY_ON_IMPORT = history
+            # Stories first: deleting one records its last version.
+            for model in (SourceFile, Article, Topic, Provider, Article.history.model):
+                model.objects.all().delete()
+            started = time.perf_counter()
+            report = import_paths([files_dir], workers=args.workers)
+            import_runs[history].append(time.perf_counter() - started)
+            assert report.failed == 0 and report.created == Article.objects.count() == len(paths)
+            versions = Article.history.model.objects.filter(history_type="+").count()
+            assert versions == (len(paths) if history else 0), versions
+            started = time.perf_counter()
+            again = import_paths([files_dir], workers=args.workers)
+            noop_runs[history].append(time.perf_counter() - started)
+            assert again.unchanged == len(paths), again
+    parse_seconds = min(parse_runs)
 
     n = len(paths)
     print(
@@ -83,10 +103,17 @@ def main():
         f"best of {args.rounds} interleaved rounds"
     )
     print(f"parse only (python-frontmatter, 1 process): {n / parse_seconds:8.0f} files/s")
-    print(f"first import (SQLite):                       {n / import_seconds:8.0f} files/s")
-    print(f"no-op re-import:                             {n / noop_seconds:8.0f} files/s")
-    print(f"ratio import / parse-only:   {parse_seconds / import_seconds:.2f}  (goal >= 0.6)")
-    print(f"ratio no-op / first import:  {import_seconds / noop_seconds:.1f}x (goal >= 5)")
+    for history in modes:
+        import_seconds, noop_seconds = min(import_runs[history]), min(noop_runs[history])
+        label = "history on" if history else "history off"
+        print(f"{label}:")
+        print(f"  first import (SQLite):                     {n / import_seconds:8.0f} files/s")
+        print(f"  no-op re-import:                           {n / noop_seconds:8.0f} files/s")
+        print(f"  ratio import / parse-only:   {parse_seconds / import_seconds:.2f}  (goal >= 0.6)")
+        print(f"  ratio no-op / first import:  {import_seconds / noop_seconds:.1f}x (goal >= 5)")
+    if len(modes) == 2:
+        ratio = min(import_runs[False]) / min(import_runs[True])
+        print(f"ratio first import history on / off: {ratio:.2f}  (goal >= 0.8)")
 
 
 if __name__ == "__main__":
