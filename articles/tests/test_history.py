@@ -194,10 +194,11 @@ class TestVersionsPage:
         changed = [c.name for c in first["changes"]]
         assert (first["who"], changed) == ("editor", ["quality", "decided_by"])
 
-    def test_the_change_form_links_to_the_versions(self, editor_client):
+    @pytest.mark.parametrize("page", ["change", "history"])
+    def test_the_story_pages_link_to_the_versions(self, editor_client, page):
         story = ArticleFactory()
-        page = editor_client.get(reverse("admin:articles_article_change", args=[story.pk]))
-        assert reverse("admin:articles_article_versions", args=[story.pk]) in page.content.decode()
+        shown = editor_client.get(reverse(f"admin:articles_article_{page}", args=[story.pk]))
+        assert reverse("admin:articles_article_versions", args=[story.pk]) in shown.content.decode()
 
     def test_a_page_past_the_end_is_a_404(self, editor_client):
         story = ArticleFactory()
