@@ -8,12 +8,13 @@ from django.urls import reverse
 from articles import publishing
 from articles.clusters import editing
 from articles.history import latest_version_id, record_versions, revert, versions_of
+from articles.identity import url_hash
 from articles.models import Article
 from articles.rules.engine import run_rules
 from newsroom import pagecache
 
 from .admin_helpers import CHANGELIST, change_form_data, form_data, row_index, set_checkbox
-from .factories import ArticleFactory
+from .factories import ArticleFactory, ProviderFactory
 from .helpers import news_text, run_import, write
 from .rules_support import make_rule, waiting_story
 
@@ -71,6 +72,29 @@ class TestCapture:
                 ("editor", "Quality set to 70"),
             ]
             assert (newest(story).published, newest(story).quality) == (True, 70)
+
+    def test_the_admin_bulk_action_leaves_a_version_per_story(self, editor_client, editor):
+        stories = [ArticleFactory(published=False) for _ in range(2)]
+        data = {"action": "publish_selected", "index": "0"}
+        data["_selected_action"] = [story.pk for story in stories]
+        assert editor_client.post(CHANGELIST, data).status_code == 302
+        for story in stories:
+            assert (newest(story).history_user, newest(story).published) == (editor, True)
+
+    def test_every_stored_story_gets_a_first_version_in_one_statement(
+        self, django_assert_num_queries
+    ):
+        """What the migration does for the stories stored before history began."""
+        provider = ProviderFactory()
+        urls = [f"https://x.example/{n}" for n in range(3)]
+        stories = Article.objects.bulk_create(
+            ArticleFactory.build(provider=provider, web_url=url, web_url_hash=url_hash(url))
+            for url in urls
+        )
+        assert not versions_of(stories[0].pk).exists()  # bulk_create sends no signal
+        with django_assert_num_queries(1):
+            record_versions(None, source="history begins", kind="+")
+        assert all(versions(story) == [("history begins", "")] for story in stories)
 
     def test_unchanged_stories_of_a_bulk_action_get_no_version(self, editor):
         already = ArticleFactory(published=True)
