@@ -8,6 +8,7 @@ from ..models import Article, ArticleImage, RelatedLink, RuleHit
 from ..review_states import record_editor_change
 from ..search import search_articles
 from . import actions, clusters, queue
+from .a11y import LabelledListEditMixin, LabelledTabularInline
 from .filters import HeatBandFilter, QualityBandFilter, TopicFilter, TypeFilter
 from .listedit import SafeListEditMixin
 from .listquery import PlainListErrors, check_date_drilldown, check_search, search_too_long
@@ -63,13 +64,13 @@ class ArticleChangeList(ChangeList):
         )
 
 
-class ArticleImageInline(admin.TabularInline):
+class ArticleImageInline(LabelledTabularInline):
     model = ArticleImage
     fields = ["position", "url", "width", "height", "title", "attribution", "is_cached"]
     extra = 0
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(LabelledTabularInline):
     model = RelatedLink
     fk_name = "article"
     fields = ["position", "title", "web_url", "target", "published_at", "quality"]
@@ -87,7 +88,7 @@ TEXT_LINES = {
 
 
 @admin.register(Article)
-class ArticleAdmin(PlainListErrors, SafeListEditMixin, admin.ModelAdmin):
+class ArticleAdmin(PlainListErrors, LabelledListEditMixin, SafeListEditMixin, admin.ModelAdmin):
     list_display = [
         "title_short",
         "provider",
