@@ -9,25 +9,53 @@
         select.dataset.allowClear = "false";
     });
 
+    // The element naming a field, and its text: the field's <label>, or (in a tabular
+    // inline, which has none) a hidden copy of the aria-label the admin gave the <select>.
+    function fieldName(select, widget) {
+        const label = select.id ? document.querySelector(`label[for="${select.id}"]`) : null;
+        if (label !== null) {
+            label.id = label.id || `${select.id}-label`;
+            return {id: label.id, text: label.textContent.replace(/:\s*$/, "").trim()};
+        }
+        const text = select.getAttribute("aria-label");
+        if (!select.id || !text) {
+            return null;
+        }
+        let copy = document.getElementById(`${select.id}-name`);
+        if (copy === null) {
+            copy = document.createElement("span");
+            copy.id = `${select.id}-name`;
+            copy.hidden = true;
+            copy.textContent = text;
+            widget.append(copy);
+        }
+        return {id: copy.id, text};
+    }
+
     function nameWidgets(root) {
         root.querySelectorAll("select.admin-autocomplete").forEach((select) => {
             const widget = select.nextElementSibling;
-            const label = select.id ? document.querySelector(`label[for="${select.id}"]`) : null;
-            if (widget === null || !widget.classList.contains("select2") || label === null) {
+            if (widget === null || !widget.classList.contains("select2")) {
                 return;
             }
-            label.id = label.id || `${select.id}-label`;
-            const name = label.textContent.replace(/:\s*$/, "").trim();
+            const name = fieldName(select, widget);
+            if (name === null) {
+                return;
+            }
             widget.querySelectorAll(".select2-search__field").forEach((field) => {
-                field.setAttribute("aria-label", name);
+                field.setAttribute("aria-label", name.text);
             });
+            const many = widget.querySelector(".select2-selection--multiple");
+            if (many !== null) {
+                many.setAttribute("aria-labelledby", name.id);
+            }
             const single = widget.querySelector(".select2-selection--single");
             const shown = widget.querySelector(".select2-selection__rendered");
             if (single !== null && shown !== null) {
                 // The choice reads "Provider AI Weekly"; the shown value is plain text in it.
                 shown.removeAttribute("role");
                 shown.removeAttribute("aria-readonly");
-                single.setAttribute("aria-labelledby", `${label.id} ${shown.id}`);
+                single.setAttribute("aria-labelledby", `${name.id} ${shown.id}`);
             }
         });
     }
