@@ -77,8 +77,8 @@ def test_public_pages_have_no_violations(live_server, chromium, demo, axe):
 
 
 def test_admin_pages_have_no_violations(live_server, chromium, chief, axe):
-    """The admin's login, story list, a story's form (inlines, autocompletes) and the
-    cluster and review pages pass axe-core."""
+    """The admin's login, story list (filters folded and open), a story's form (inlines,
+    autocompletes), the other lists and the cluster and review pages pass axe-core."""
     page = chromium.new_page(viewport=VIEWPORTS["desktop"], **NO_CSP)
     assert all_violations(page, axe, [reverse("admin:login")], live_server.url) == []
     assert page.get_by_role("heading", level=1).inner_text() == "Log in to Newsroom"
@@ -98,6 +98,16 @@ def test_admin_pages_have_no_violations(live_server, chromium, chief, axe):
         reverse("admin:articles_cluster_change", args=[Cluster.objects.order_by("pk")[0].pk]),
     ]
     assert all_violations(page, axe, paths, live_server.url) == []
+    # Every list again with its filters unfolded (the fold keeps its state in the tab).
+    page.evaluate('sessionStorage.setItem("newsroom.admin.filtersOpen", "true")')
+    lists = [
+        reverse("admin:providers_provider_changelist"),
+        reverse("admin:articles_rule_changelist"),
+        reverse("admin:articles_topic_changelist"),
+        reverse("admin:articles_article_changelist"),
+    ]
+    assert all_violations(page, axe, lists, live_server.url) == []
+    assert page.locator("#changelist-filter").is_visible()  # the story list's, last
     # The fixes name things sensibly, not just anything that silences axe.
     page.goto(live_server.url + reverse("admin:articles_article_change", args=[story.pk]))
     page.wait_for_load_state("load")
