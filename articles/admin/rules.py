@@ -12,6 +12,7 @@ from jobs.launch import start_job
 
 from ..models import Rule, RuleHit
 from ..rules import apply
+from .a11y import LabelledListEditMixin
 from .counts import row_count
 
 
@@ -49,7 +50,7 @@ def apply_to_existing(modeladmin, request, queryset):
 
 
 @admin.register(Rule)
-class RuleAdmin(admin.ModelAdmin):
+class RuleAdmin(LabelledListEditMixin, admin.ModelAdmin):
     list_display = ["position", "name", "enabled", "action_shown", "hit_count", "last_hit"]
     list_display_links = ["name"]
     list_editable = ["position"]

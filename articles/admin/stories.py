@@ -8,6 +8,7 @@ from ..models import Article, ArticleImage, RelatedLink, RuleHit
 from ..review_states import record_editor_change
 from ..search import search_articles
 from . import actions, clusters, queue, versions
+from .a11y import LabelledListEditMixin, LabelledTabularInline
 from .filters import HeatBandFilter, QualityBandFilter, TopicFilter, TypeFilter
 from .listedit import SafeListEditMixin
 from .listquery import PlainListErrors, check_date_drilldown, check_search, search_too_long
@@ -64,13 +65,13 @@ class ArticleChangeList(ChangeList):
         )
 
 
-class ArticleImageInline(admin.TabularInline):
+class ArticleImageInline(LabelledTabularInline):
     model = ArticleImage
     fields = ["position", "url", "width", "height", "title", "attribution", "is_cached"]
     extra = 0
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(LabelledTabularInline):
     model = RelatedLink
     fk_name = "article"
     fields = ["position", "title", "web_url", "target", "published_at", "quality"]
@@ -88,7 +89,7 @@ TEXT_LINES = {
 
 
 @admin.register(Article)
-class ArticleAdmin(PlainListErrors, SafeListEditMixin, admin.ModelAdmin):
+class ArticleAdmin(PlainListErrors, LabelledListEditMixin, SafeListEditMixin, admin.ModelAdmin):
     form = ArticleForm
     list_display = [
         "title_short",

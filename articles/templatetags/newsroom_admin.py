@@ -1,4 +1,4 @@
-"""``{% newsroom_dashboard %}``: the admin index's counts and chart, for story viewers."""
+"""The admin's template tags: the index's dashboard, the date drill-down, the filters fold."""
 
 from django import template
 
@@ -21,3 +21,12 @@ def newsroom_dashboard(context):
 def newsroom_date_hierarchy(cl):
     """Drop-in for the admin's ``{% date_hierarchy cl %}`` without its DISTINCT scan."""
     return hierarchy(cl)
+
+
+@register.simple_tag
+def active_filter_count(cl):
+    """How many of the list's filters are in use, for the filters fold's summary."""
+    return sum(
+        any(parameter in cl.params for parameter in spec.expected_parameters())
+        for spec in cl.filter_specs
+    )

@@ -86,3 +86,16 @@ def change_form_data(client, article):
             }
         )
     return data
+
+
+def logged_in_context(chromium, server_url, user, **options):
+    """A browser context already logged in as ``user`` (a session made by the test client)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = chromium.new_context(**options)
+    name = settings.SESSION_COOKIE_NAME
+    context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": server_url}])
+    return context

@@ -17,3 +17,11 @@ def chromium(monkeypatch, live_server):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield OfflineBrowser(browser, live_server.url)
         browser.close()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo's data (fixtures/) plus a story, outlet and topic made of long unbroken words."""
+    from .demo_site import import_demo
+
+    return import_demo()

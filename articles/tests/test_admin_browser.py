@@ -35,6 +35,7 @@ class TestEditorPublishesFromTheList:
         page.wait_for_selector("#newsroom-dashboard")
 
         page.goto(f"{live_server.url}/admin/articles/article/")
+        page.locator("#newsroom-filters > summary").click()  # the filters fold above the list
         filters = page.locator("#changelist-filter")
         filters.locator("details", has_text="By published").get_by_role(
             "link", name="No", exact=True
