@@ -150,13 +150,21 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("images", queryset=ArticleImage.objects.order_by("position")),
         )
 
+    def with_corrections(self):
+        """The stories' corrections, oldest first (``article.corrections.all()``), in one query."""
+        return self.prefetch_related(
+            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id"))
+        )
+
     def for_detail(self):
-        """What a story page shows: the list's shape plus the related stories and their targets."""
+        """What a story page shows: the list's shape, its corrections, the related stories."""
         related = RelatedLink.objects.select_related("target").only(
             *RELATED_LINK_FIELDS, "target__slug", *(f"target__{f}" for f in PUBLIC_FIELDS)
         )
-        return self.for_list().prefetch_related(
-            Prefetch("related_links", queryset=related.order_by("position"))
+        return (
+            self.for_list()
+            .with_corrections()
+            .prefetch_related(Prefetch("related_links", queryset=related.order_by("position")))
         )
 
 
@@ -341,6 +349,10 @@ class Article(models.Model):
             and (self.publish_at is None or self.publish_at <= now)
             and (self.unpublish_at is None or self.unpublish_at > now)
         )
+
+    def last_corrected_at(self):
+        """When the latest correction was made, or None (reads ``with_corrections()``)."""
+        return max((c.created_at for c in self.corrections.all()), default=None)
 
     def shown_state(self, now=None):
         """The state an editor sees, "scheduled" and "ended" included (review_states.py)."""

@@ -7,7 +7,7 @@ a pinned story the public may not see simply does not show; no job removes them.
 """
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 
@@ -55,6 +55,10 @@ class Pin(models.Model):
     def __str__(self):
         return f"{self.article} on {self.place_name}"
 
+    def is_active(self, now=None):
+        """The rule of ``Pin.objects.active()`` for this one pin."""
+        return self.expires_at is None or self.expires_at > (now or timezone.now())
+
     @property
     def place_name(self):
         return self.topic.name if self.topic_id else "the home page"
@@ -62,12 +66,11 @@ class Pin(models.Model):
 
 def featured(stories, topic=None, now=None):
     """``stories`` (already public-only) pinned to the home page or ``topic``, in pin order."""
-    place = Q(pins__topic=topic) if topic is not None else Q(pins__topic__isnull=True)
-    now = now or timezone.now()
-    unexpired = Q(pins__expires_at__isnull=True) | Q(pins__expires_at__gt=now)
-    # One filter() call, so the place and the expiry test the same pin row.
+    place = {"topic": topic} if topic is not None else {"topic__isnull": True}
+    pins = Pin.objects.active(now).filter(**place)
+    position = pins.filter(article=OuterRef("pk")).order_by("position", "id").values("position")
     return (
-        stories.filter(place & unexpired)
-        .annotate(pin_position=F("pins__position"), pin_id=F("pins__id"))
-        .order_by("pin_position", "pin_id")
+        stories.annotate(pin_position=Subquery(position[:1]))
+        .filter(pin_position__isnull=False)
+        .order_by("pin_position", "pk")
     )

@@ -1,4 +1,4 @@
-"""The editors' decisions on stories, in bulk: publish, hold, reject, unpublish, score.
+"""The editors' decisions on stories, in bulk: publish, hold, reject, unpublish, score, schedule.
 
 The admin's bulk actions, list edits and the review queue call these; so can
 scripts and tests. Each function changes only the stories whose value really
@@ -65,6 +65,22 @@ def set_quality(articles, user, quality):
     unchanged = Q(quality__isnull=True) if quality is None else Q(quality=quality)
     values = {"quality": quality, "decided_by": DecidedBy.EDITOR}
     return _set(articles, user, values, unchanged, ["quality"])
+
+
+def schedule(articles, user, publish_at, unpublish_at):
+    """Give every story the public window ``publish_at``..``unpublish_at`` (None: open).
+
+    The times take effect by themselves (the public rule compares them with the
+    current time); a story that is not published stays off the site whatever they say.
+    """
+    try:
+        validators.check_schedule(publish_at, unpublish_at)
+    except ValidationError as error:
+        raise ValueError(f"unpublish_at: {validators.messages_of(error)}") from None
+    window = {"publish_at": publish_at, "unpublish_at": unpublish_at}
+    values = {**window, "decided_by": DecidedBy.EDITOR}
+    # Q(field=None) is "IS NULL": a story without a time already has "no time".
+    return _set(articles, user, values, Q(**window), ["publish_at", "unpublish_at"])
 
 
 def restore(article, user, review_state, decided_by, quality):

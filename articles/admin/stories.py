@@ -7,7 +7,7 @@ from django.template.defaultfilters import truncatechars
 from ..models import Article, ArticleImage, RelatedLink, RuleHit
 from ..review_states import record_editor_change
 from ..search import search_articles
-from . import actions, clusters, queue
+from . import actions, clusters, editorial, queue
 from .filters import HeatBandFilter, QualityBandFilter, TopicFilter, TypeFilter
 from .listedit import SafeListEditMixin
 from .listquery import PlainListErrors, check_date_drilldown, check_search, search_too_long
@@ -96,7 +96,7 @@ class ArticleAdmin(PlainListErrors, SafeListEditMixin, admin.ModelAdmin):
         "heat",
         "published",
         clusters.coverage,
-        "review_state",
+        editorial.shown_state,
     ]
     list_display_links = ["title_short"]
     list_editable = ["published", "quality"]
@@ -126,14 +126,17 @@ class ArticleAdmin(PlainListErrors, SafeListEditMixin, admin.ModelAdmin):
         actions.hold_selected,
         actions.reject_selected,
         actions.set_quality,
+        actions.schedule_selected,
+        editorial.pin_to_home,
         clusters.group_selected,
         clusters.split_selected,
     ]
     autocomplete_fields = ["provider", "topics"]
-    inlines = [ArticleImageInline, RelatedLinkInline]
+    inlines = [editorial.CorrectionInline, ArticleImageInline, RelatedLinkInline]
     readonly_fields = ["web_url", "decided_by", "rule_hits_shown", *SOURCE_FIELDS]
     fieldsets = [
         ("Editorial", {"fields": ["review_state", "quality", "title", "excerpt", "topics"]}),
+        ("Schedule", {"fields": ["publish_at", "unpublish_at"]}),
         ("Review", {"fields": ["decided_by", "rule_hits_shown"]}),
         ("Story", {"fields": ["slug", "provider", "published_at", "type", "category", "heat"]}),
         ("Body", {"classes": ["collapse"], "fields": ["body"]}),
