@@ -1,5 +1,8 @@
 """Fixtures shared by the articles tests."""
 
+import os
+import uuid
+
 import pytest
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, OfflineBrowser
@@ -17,3 +20,34 @@ def chromium(monkeypatch, live_server):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield OfflineBrowser(browser, live_server.url)
         browser.close()
+
+
+REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL")
+
+
+def redis_or_skip():
+    if REDIS_URL:
+        return
+    if os.environ.get("CI"):
+        pytest.fail("CI must run the cache tests against Redis: run them under bin/with-redis")
+    pytest.skip("needs Redis: run under bin/with-redis")
+
+
+@pytest.fixture(params=["memory", "redis"])
+def page_cache(request, settings):
+    """Switch the page cache on, over a fresh memory cache or a private corner of Redis."""
+    if request.param == "redis":
+        redis_or_skip()
+        backend = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # tests share the server, not keys
+        }
+    else:
+        backend = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": uuid.uuid4().hex,
+        }
+    settings.CACHES = {**settings.CACHES, "default": backend}  # the login throttle keeps its own
+    settings.PAGE_CACHE_SECONDS = 300
+    return request.param
