@@ -12,7 +12,7 @@ from django.core.cache import caches
 from django.test import RequestFactory
 from django.utils import timezone
 
-from articles.models import Article, Pin
+from articles.models import Article, Correction, Pin
 from articles.tests.factories import ArticleFactory
 from newsroom import pagecache
 
@@ -114,3 +114,22 @@ def test_moving_a_schedule_in_the_admin_retires_the_cache(page_cache, client):
     story.save()
     assert "Rescheduled" in client.get(HOME).content.decode()
     assert Article.objects.published().filter(pk=story.pk).exists()
+
+
+def test_a_correction_retires_the_cached_story_page(page_cache, client):
+    story = ArticleFactory()
+    assert "Wrong year" not in client.get(story.get_absolute_url()).content.decode()
+    assert served_from_cache(client.get(story.get_absolute_url()))
+    Correction.objects.create(article=story, text="Wrong year")
+    page = client.get(story.get_absolute_url())
+    assert not served_from_cache(page)
+    assert "Wrong year" in page.content.decode()
+
+
+def test_pinning_retires_the_cached_home_page(page_cache, client):
+    story = ArticleFactory(title="Soon featured")
+    assert "Featured" not in client.get(HOME).content.decode()
+    Pin.objects.create(article=story)
+    page = client.get(HOME)
+    assert not served_from_cache(page)
+    assert 'class="card__flag">Featured<' in page.content.decode()
