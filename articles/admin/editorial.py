@@ -75,6 +75,7 @@ class PinAdmin(admin.ModelAdmin):
     list_filter = [("topic", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["article", "topic"]
     list_per_page = 100
+    show_full_result_count = False  # one COUNT a page, as the story list
     autocomplete_fields = ["article", "topic"]
     fields = ["article", "topic", "position", "expires_at"]
     search_fields = ["article__title"]
