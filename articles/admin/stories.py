@@ -132,7 +132,7 @@ class ArticleAdmin(PlainListErrors, SafeListEditMixin, admin.ModelAdmin):
         clusters.split_selected,
     ]
     autocomplete_fields = ["provider", "topics"]
-    inlines = [editorial.CorrectionInline, ArticleImageInline, RelatedLinkInline]
+    inlines = [ArticleImageInline, RelatedLinkInline, editorial.CorrectionInline]
     readonly_fields = ["web_url", "decided_by", "rule_hits_shown", *SOURCE_FIELDS]
     fieldsets = [
         ("Editorial", {"fields": ["review_state", "quality", "title", "excerpt", "topics"]}),

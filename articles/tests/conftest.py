@@ -1,11 +1,11 @@
 """Fixtures shared by the articles tests."""
 
-import os
 import uuid
 
 import pytest
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, OfflineBrowser
+from .cache_support import REDIS_URL, redis_or_skip
 
 
 @pytest.fixture
@@ -20,17 +20,6 @@ def chromium(monkeypatch, live_server):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield OfflineBrowser(browser, live_server.url)
         browser.close()
-
-
-REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL")
-
-
-def redis_or_skip():
-    if REDIS_URL:
-        return
-    if os.environ.get("CI"):
-        pytest.fail("CI must run the cache tests against Redis: run them under bin/with-redis")
-    pytest.skip("needs Redis: run under bin/with-redis")
 
 
 @pytest.fixture(params=["memory", "redis"])
