@@ -69,8 +69,9 @@ def featured(stories, topic=None, now=None):
     place = {"topic": topic} if topic is not None else {"topic__isnull": True}
     pins = Pin.objects.active(now).filter(**place)
     position = pins.filter(article=OuterRef("pk")).order_by("position", "id").values("position")
+    # Driven by the pins (a handful), not by a pass over every public story.
     return (
-        stories.annotate(pin_position=Subquery(position[:1]))
-        .filter(pin_position__isnull=False)
+        stories.filter(pk__in=pins.values("article"))
+        .annotate(pin_position=Subquery(position[:1]))
         .order_by("pin_position", "pk")
     )

@@ -167,3 +167,14 @@ class TestStateColumn:
         with django_assert_max_num_queries(12) as many:
             assert SCHEDULED in editor_client.get(CHANGELIST).content.decode()
         assert len(one) == len(many)
+
+
+class TestPreview:
+    def test_staff_preview_of_a_scheduled_story_says_when_it_lifts(self, editor_client, client):
+        lifts = timezone.now().replace(microsecond=0) + HOUR
+        story = ArticleFactory(publish_at=lifts)
+        body = editor_client.get(story.get_absolute_url()).content.decode()
+        assert "Preview — scheduled." in body
+        assert f'<time datetime="{lifts.isoformat()}">' in body
+        client.logout()
+        assert client.get(story.get_absolute_url()).status_code == 404
