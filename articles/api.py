@@ -9,6 +9,7 @@ what differs and why), null where we have no data.
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 
@@ -16,7 +17,7 @@ from . import seed_format
 from .clusters.public import one_per_cluster
 from .filters import filter_or_400
 from .jsonerrors import json_errors
-from .models import Article, Topic
+from .models import Article, Pin, Topic
 
 PAGE_SIZE = 30
 """The original's page size (a full page in ../shared/corpus/api/ holds 30 items)."""
@@ -32,7 +33,11 @@ ORIGINAL_FOLDER = "_news"
 def news(request, topic_slug=None, page=None):
     """A page of published stories, narrowed by an optional topic and the list filters."""
     page = _page_number(page if page is not None else request.GET.get("page", "1"))
-    queryset = filter_or_400(request, Article.objects.published().for_list()).qs
+    stories = Article.objects.published().for_list().with_corrections()
+    pins = Pin.objects.select_related("topic")
+    stories = stories.prefetch_related(Prefetch("pins", queryset=pins))
+    queryset = filter_or_400(request, stories).qs
+    topic = None
     if topic_slug is not None:
         topic = get_object_or_404(Topic.objects.public(), slug=topic_slug)
         queryset = queryset.filter(topics=topic)
@@ -47,7 +52,7 @@ def news(request, topic_slug=None, page=None):
     return JsonResponse(
         {
             "page": page,
-            "value": [article_to_dict(article) for article in rows[:PAGE_SIZE]],
+            "value": [article_to_dict(article, topic) for article in rows[:PAGE_SIZE]],
             "nextPage": page + 1 if has_next else None,
         },
         json_dumps_params={"ensure_ascii": False},
@@ -66,8 +71,12 @@ def _page_number(value):
     return page
 
 
-def article_to_dict(article):
-    """A story in the original API's item shape; the keys and their order are seed_format's."""
+def article_to_dict(article, topic=None):
+    """A story in the original API's item shape; the keys and their order are seed_format's.
+
+    ``topic`` is the topic the list is about (None: the whole list, the home page's):
+    ``highlight`` says whether the story is featured there.
+    """
     extra = article.extra or {}
     shown = {key.name: key for key in seed_format.NEWS if key.api}
     item = {}
@@ -78,7 +87,30 @@ def article_to_dict(article):
             item[name] = _plain_value(article, shown[name])
         else:
             item[name] = extra.get(name)
+    pins = [pin for pin in article.pins.all() if pin.is_active()]
+    if pins:
+        item["featuredContent"] = [pin_to_dict(pin) for pin in pins]
+        item["highlight"] = any(pin.topic_id == getattr(topic, "pk", None) for pin in pins) or None
+    for name in seed_format.API_ADDED_KEYS:
+        item[name] = _ADDED[name](article)
     return item
+
+
+def _corrections(article):
+    return [
+        {"text": correction.text, "dateTime": original_timestamp(correction.created_at)}
+        for correction in article.corrections.all()
+    ]
+
+
+def pin_to_dict(pin):
+    """Where the story is featured: the home page or a topic's page, its position, its expiry."""
+    return {
+        "place": "topic" if pin.topic_id else "home",
+        "topic": pin.topic.name if pin.topic_id else None,
+        "position": pin.position,
+        "expiresDateTime": original_timestamp(pin.expires_at) if pin.expires_at else None,
+    }
 
 
 def _plain_value(article, key):
@@ -136,6 +168,9 @@ _BUILT = {
     "topics": lambda article: [topic.name for topic in article.topics.all()],
 }
 """Item keys the API builds itself rather than reading one field or ``extra``."""
+
+_ADDED = {"corrections": _corrections}
+"""How the keys the original lacked are built (``seed_format.API_ADDED_KEYS``)."""
 
 
 def image_to_dict(image):

@@ -52,6 +52,14 @@ class TextSummaryAtomFeed(XmlSafeFeedMixin, Atom1Feed):
             handler.addQuickElement("summary", summary, {"type": "text"})
 
 
+def with_corrections(story):
+    """The entry's text: the excerpt, then each correction with its date (plain text)."""
+    parts = [story.excerpt]
+    for correction in story.corrections.all():
+        parts.append(f"Correction, {correction.created_at:%Y-%m-%d %H:%M} UTC: {correction.text}")
+    return "\n\n".join(part for part in parts if part)
+
+
 class LatestArticlesFeed(Feed):
     feed_type = SafeRssFeed
     description_template = None
@@ -69,7 +77,7 @@ class LatestArticlesFeed(Feed):
 
     def get_object(self, request):
         # The feed's "object" is the request's validated filters; bad values are a 400.
-        return filter_or_400(request, Article.objects.published().for_list())
+        return filter_or_400(request, Article.objects.published().for_list().with_corrections())
 
     def title(self, filters):
         values = filters.form.cleaned_data
@@ -105,14 +113,15 @@ class LatestArticlesFeed(Feed):
         return self.text(item.title)
 
     def item_description(self, item):
-        return self.text(item.excerpt)
+        return self.text(with_corrections(item))
 
     def item_pubdate(self, item):
         return item.published_at
 
     def item_updateddate(self, item):
-        # The story's own time, not when the importer or an editor last saved the row.
-        return item.published_at
+        # The story's own time, not when the importer or an editor last saved the row;
+        # a correction is a change readers should see, so the latest one moves it.
+        return max(filter(None, (item.published_at, item.last_corrected_at())))
 
     def item_author_name(self, item):
         return str(item.provider)

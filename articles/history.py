@@ -38,6 +38,8 @@ REVERTED_FIELDS = [
     "category",
     "type",
     "published_at",
+    "publish_at",
+    "unpublish_at",
     "original_url",
     "amp_web_url",
     "cdn_amp_web_url",

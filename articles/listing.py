@@ -5,10 +5,11 @@ from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404
 
-from .clusters.public import one_per_cluster
+from .clusters.public import one_per_cluster, other_outlet_count
 from .filters import ArticleFilter
 from .models import Article
 from .paging import CappedPaginator
+from .pins import featured
 from .querystrings import filter_query
 
 
@@ -58,6 +59,8 @@ class FilteredArticleListMixin:
     paginator_class = CappedPaginator
     context_object_name = "articles"
     fixed_filter = None
+    shows_featured = False
+    """The page's first page shows the stories pinned to it (the home page, a topic's)."""
 
     def get(self, request, *args, **kwargs):
         fixed = self.fixed_filter
@@ -100,4 +103,13 @@ class FilteredArticleListMixin:
         )
         if self.fixed_filter is not None:
             context[self.fixed_filter.name] = self.fixed_object
+        first_page = context["page_obj"] is None or context["page_obj"].number == 1
+        if self.shows_featured and first_page and not query:
+            context["featured_stories"] = self.featured_stories()
         return context
+
+    def featured_stories(self):
+        """The public stories pinned to this page, in pin order (one query, plus pictures)."""
+        stories = Article.objects.published().for_list()
+        stories = stories.annotate(other_outlets=other_outlet_count())
+        return list(featured(stories, topic=self.fixed_object))

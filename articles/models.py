@@ -1,8 +1,9 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from images.files import content_hash, original_name
@@ -14,6 +15,7 @@ from .review_states import (
     ReviewState,
     consistent_state,
     ranked_quality,
+    shown_state,
     sync_instance,
     sync_update,
 )
@@ -77,18 +79,29 @@ class Topic(models.Model):
 
 
 # What the public may see, stated once: the queryset filter below and
-# Article.is_public() read the same fields, so a rule such as an embargo time
-# (publish_at / unpublish_at) is added here and in is_public(), nowhere else.
-# Held and rejected stories are never public: a constraint ties ``published`` to
-# the published review state (review_states.py).
-PUBLIC_FIELDS = ("published",)
+# Article.is_public() read the same fields, so a rule is added here and in
+# is_public(), nowhere else. Held and rejected stories are never public: a
+# constraint ties ``published`` to the published review state (review_states.py).
+# Schedules and embargoes (publish_at / unpublish_at) are compared with the time
+# the query is built, taken from Python (``timezone.now()``) rather than the
+# database's clock: SQLite and PostgreSQL then compare the same instant with the
+# same operator, is_public() and the page cache's expiry (articles/schedules.py)
+# read that same clock, and no job has to run for a schedule to take effect.
+PUBLIC_FIELDS = ("published", "publish_at", "unpublish_at")
 """The fields :meth:`Article.is_public` reads: a query that loads a story only to
 link it (``.only(...)``) loads these."""
 
 
-def public_condition():
-    """The public rule as a filter on stories."""
-    return Q(published=True)
+def public_condition(now=None, through=""):
+    """The public rule as a filter on stories, at ``now`` (the current time by default).
+
+    ``through`` reaches the story from another model (``"article__"``)."""
+    now = now or timezone.now()
+    return (
+        Q(**{f"{through}published": True})
+        & (Q(**{f"{through}publish_at__isnull": True}) | Q(**{f"{through}publish_at__lte": now}))
+        & (Q(**{f"{through}unpublish_at__isnull": True}) | Q(**{f"{through}unpublish_at__gt": now}))
+    )
 
 
 def public_flag():
@@ -107,12 +120,19 @@ def topics_in_given_order():
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, now=None):
         """What the public may see: the one gate for every page, feed, API and sitemap."""
-        return self.filter(public_condition())
+        return self.filter(public_condition(now))
 
-    def unpublished(self):
-        return self.exclude(public_condition())
+    def unpublished(self, now=None):
+        return self.exclude(public_condition(now))
+
+    def released(self):
+        """Stories editors have published, whatever their schedule says about now.
+
+        Their ``publish_at``/``unpublish_at`` are the times the public site changes
+        by itself (articles/schedules.py)."""
+        return self.filter(published=True)
 
     def update(self, **values):
         # The published flag and the editorial state always agree (review_states.py).
@@ -131,13 +151,21 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("images", queryset=ArticleImage.objects.order_by("position")),
         )
 
+    def with_corrections(self):
+        """The stories' corrections, oldest first (``article.corrections.all()``), in one query."""
+        return self.prefetch_related(
+            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id"))
+        )
+
     def for_detail(self):
-        """What a story page shows: the list's shape plus the related stories and their targets."""
+        """What a story page shows: the list's shape, its corrections, the related stories."""
         related = RelatedLink.objects.select_related("target").only(
             *RELATED_LINK_FIELDS, "target__slug", *(f"target__{f}" for f in PUBLIC_FIELDS)
         )
-        return self.for_list().prefetch_related(
-            Prefetch("related_links", queryset=related.order_by("position"))
+        return (
+            self.for_list()
+            .with_corrections()
+            .prefetch_related(Prefetch("related_links", queryset=related.order_by("position")))
         )
 
 
@@ -226,6 +254,16 @@ class Article(models.Model):
     published = models.BooleanField(
         default=False, help_text="Only published stories are visible on the public site."
     )
+    publish_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Embargo: a published story stays off the public site until this time.",
+    )
+    unpublish_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A published story leaves the public site at this time.",
+    )
     review_state = models.CharField(
         max_length=10,
         choices=ReviewState.choices,
@@ -311,6 +349,17 @@ class Article(models.Model):
             ),
             # The queue's one row per cluster: its count and each row's copies.
             models.Index(fields=["review_state", "cluster"], name="article_review_cluster_idx"),
+            # The next scheduled change (articles/schedules.py): few stories have one.
+            models.Index(
+                fields=["publish_at"],
+                name="article_publish_at_idx",
+                condition=Q(publish_at__isnull=False),
+            ),
+            models.Index(
+                fields=["unpublish_at"],
+                name="article_unpublish_at_idx",
+                condition=Q(unpublish_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -318,6 +367,12 @@ class Article(models.Model):
                 name="article_quality_not_negative",
             ),
             models.CheckConstraint(condition=consistent_state(), name="article_state_matches_flag"),
+            models.CheckConstraint(
+                condition=Q(publish_at__isnull=True)
+                | Q(unpublish_at__isnull=True)
+                | Q(unpublish_at__gt=F("publish_at")),
+                name="article_unpublish_after_publish",
+            ),
         ]
 
     def __str__(self):
@@ -335,12 +390,26 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    def is_public(self):
+    def is_public(self, now=None):
         """The rule of ``Article.objects.published()`` for this one story."""
-        return self.published
+        now = now or timezone.now()
+        return (
+            self.published
+            and (self.publish_at is None or self.publish_at <= now)
+            and (self.unpublish_at is None or self.unpublish_at > now)
+        )
+
+    def last_corrected_at(self):
+        """When the latest correction was made, or None (reads ``with_corrections()``)."""
+        return max((c.created_at for c in self.corrections.all()), default=None)
+
+    def shown_state(self, now=None):
+        """The state an editor sees, "scheduled" and "ended" included (review_states.py)."""
+        return shown_state(self, now or timezone.now())
 
     def clean(self):
         self.fill_slug()
+        validators.check_schedule(self.publish_at, self.unpublish_at)
 
     def fill_slug(self):
         """Give a story without an address one, as the importer would; keep any it has."""
@@ -494,4 +563,6 @@ class SourceFile(models.Model):
 
 # The clustering's own tables live with its code; importing them here registers them.
 from .clusters.models import StoryKey, StorySignature  # noqa: E402, F401
+from .corrections import Correction  # noqa: E402, F401 - public corrections of stories
+from .pins import Pin  # noqa: E402, F401 - featured slots
 from .rules.models import Rule, RuleHit  # noqa: E402, F401 - models of the rules package

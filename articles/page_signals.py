@@ -1,4 +1,5 @@
-"""Retire the anonymous page cache whenever a story, topic, outlet or picture changes.
+"""Retire the anonymous page cache whenever a story, topic, outlet, picture, correction or pin
+changes.
 
 The receivers cover saves and deletes through the ORM (admin forms, list edits,
 deletions) and topic links; the bulk paths that bypass signals — the importer's
@@ -13,9 +14,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from newsroom.pagecache import pages_changed
 from providers.models import Provider
 
-from .models import Article, ArticleImage, RelatedLink, Topic
+from .models import Article, ArticleImage, Correction, Pin, RelatedLink, Topic
 
-PUBLIC_CONTENT = (Article, ArticleImage, RelatedLink, Topic, Provider)
+PUBLIC_CONTENT = (Article, ArticleImage, RelatedLink, Topic, Provider, Correction, Pin)
 
 
 def _retire_pages(sender, **kwargs):

@@ -1,4 +1,4 @@
-"""The editors' decisions on stories, in bulk: publish, hold, reject, unpublish, score.
+"""The editors' decisions on stories, in bulk: publish, hold, reject, unpublish, score, schedule.
 
 The admin's bulk actions, list edits and the review queue call these; so can
 scripts and tests. Each function changes only the stories whose value really
@@ -9,6 +9,8 @@ not run for ``update()``), records one admin history entry and one version
 Every change is an editor's decision (``decided_by = "editor"``): rules never act
 on the story again and re-imports keep the editor's choice (see review_states.py).
 """
+
+import datetime
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
@@ -68,6 +70,27 @@ def set_quality(articles, user, quality):
     values = {"quality": quality, "decided_by": DecidedBy.EDITOR}
     shown = "empty" if quality is None else quality
     return _set(articles, user, values, unchanged, ["quality"], f"Quality set to {shown}")
+
+
+def schedule(articles, user, publish_at, unpublish_at):
+    """Give every story the public window ``publish_at``..``unpublish_at`` (None: open).
+
+    The times take effect by themselves (the public rule compares them with the
+    current time); a story that is not published stays off the site whatever they say.
+    """
+    try:
+        validators.check_schedule(publish_at, unpublish_at)
+    except ValidationError as error:
+        raise ValueError(f"unpublish_at: {validators.messages_of(error)}") from None
+    window = {"publish_at": publish_at, "unpublish_at": unpublish_at}
+    values = {**window, "decided_by": DecidedBy.EDITOR}
+    # Q(field=None) is "IS NULL": a story without a time already has "no time".
+    reason = f"Scheduled: from {_shown_time(publish_at)} until {_shown_time(unpublish_at)}"
+    return _set(articles, user, values, Q(**window), ["publish_at", "unpublish_at"], reason)
+
+
+def _shown_time(moment):
+    return "open" if moment is None else f"{moment.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def restore(article, user, review_state, decided_by, quality):

@@ -130,3 +130,19 @@ def record_editor_change(article, changed):
     elif "published" in changed:
         article.review_state = ReviewState.PUBLISHED if article.published else ReviewState.HELD
     return ["decided_by", "review_state", "published"]
+
+
+SCHEDULED = "Scheduled"
+"""Published, but its embargo (``publish_at``) has not lifted yet: not public."""
+ENDED = "Ended"
+"""Published, but its ``unpublish_at`` has passed: no longer public."""
+
+
+def shown_state(article, now):
+    """The state as editors see it: a published story outside its public window says why."""
+    if article.review_state == ReviewState.PUBLISHED:
+        if article.publish_at is not None and article.publish_at > now:
+            return SCHEDULED
+        if article.unpublish_at is not None and article.unpublish_at <= now:
+            return ENDED
+    return article.get_review_state_display()

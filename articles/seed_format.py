@@ -130,6 +130,10 @@ API_ITEM_KEYS = _API_ORIGINAL_ORDER + tuple(
 API shows that the original lacked. Keys that are neither a news key nor built by the
 API itself come from the story's ``extra`` (null when the file had none)."""
 
+API_ADDED_KEYS = ("corrections",)
+"""Keys the API adds after the original's, which its clients can ignore (docs/api.md):
+not in any seed file, so neither the importer nor the exporter reads them."""
+
 
 def format_timestamp(value):
     """``2021-05-19T03:20:00Z``: the seed files' form, for the export and the API alike.

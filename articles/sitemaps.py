@@ -1,17 +1,22 @@
 """Sitemap sections: the home page, every published story, topics and outlets."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
 from django.urls import reverse
 
 from providers.models import Provider
 
 from .models import Article, Topic
+from .schedules import last_public_change
 
 
 def latest_change():
-    """When a published story last changed (``article_updated_idx`` makes it one index probe)."""
-    return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+    """When the public stories last changed, an embargo lifting or falling included.
+
+    The sitemaps' ``Last-Modified`` comes from it: a story that went public or
+    left by its schedule moves it, so a conditional GET is never answered 304
+    for the state before (articles/schedules.py).
+    """
+    return last_public_change()
 
 
 class HomeSitemap(Sitemap):
@@ -33,11 +38,19 @@ class ArticleSitemap(Sitemap):
     limit = 10_000
 
     def items(self):
-        stories = Article.objects.published().only("slug", "updated_at")
+        stories = Article.objects.published().only("slug", "updated_at", "publish_at")
         return stories.order_by("-published_at", "-id")
 
     def lastmod(self, item):
-        return item.updated_at
+        # A story whose embargo lifted changed for readers then, not at its last save.
+        return max(filter(None, (item.updated_at, item.publish_at)))
+
+    def get_urls(self, *args, **kwargs):
+        urls = super().get_urls(*args, **kwargs)
+        # The items' times miss a story that left by its schedule since.
+        if getattr(self, "latest_lastmod", None) is not None:
+            self.latest_lastmod = max(self.latest_lastmod, latest_change())
+        return urls
 
     def get_latest_lastmod(self):
         # The default walks every item; the database answers in one query.

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.ArticleListView.as_view(), name="list"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic"),
+    path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
     path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed-rss"),
     path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
     path("feeds/json/", feeds.LatestArticlesJsonFeed(), name="feed-json"),

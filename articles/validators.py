@@ -111,3 +111,12 @@ def _is_label(label):
 def messages_of(error):
     """A ``ValidationError``'s messages as one line."""
     return "; ".join(error.messages)
+
+
+SCHEDULE_ORDER = "The unpublish time must be later than the publish time."
+
+
+def check_schedule(publish_at, unpublish_at):
+    """A story's public window: it must end after it starts (an empty end is open)."""
+    if publish_at is not None and unpublish_at is not None and unpublish_at <= publish_at:
+        raise ValidationError({"unpublish_at": SCHEDULE_ORDER}, code="schedule_order")

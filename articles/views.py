@@ -3,17 +3,45 @@
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
+from . import jsonld
 from .clusters.public import coverage_of
 from .listing import FilteredArticleListMixin, FixedFilter
-from .models import Article, Topic
+from .models import Article, Correction, Topic
+from .paging import CappedPaginator
 
 
 class ArticleListView(FilteredArticleListMixin, ListView):
     template_name = "articles/article_list.html"
+    shows_featured = True
+
+
+CORRECTION_SHOWN = (
+    "text",
+    "created_at",
+    "article__slug",
+    "article__title",
+    "article__provider__name",
+)
+"""What the corrections page shows of each correction and its story."""
+
+
+class CorrectionListView(ListView):
+    """The latest corrections of public stories, newest first, 20 a page."""
+
+    template_name = "articles/correction_list.html"
+    context_object_name = "corrections"
+    paginate_by = 20
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        return (
+            Correction.objects.public().select_related("article__provider").only(*CORRECTION_SHOWN)
+        )
 
 
 class TopicDetailView(FilteredArticleListMixin, ListView):
     template_name = "articles/topic_detail.html"
+    shows_featured = True
     fixed_filter = FixedFilter(
         name="topic", model=Topic, field="slug", stories="topics", related=("parent",)
     )
@@ -46,7 +74,11 @@ class ArticleDetailView(DetailView):
         return articles.for_detail()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(coverage=coverage_of(self.object), **kwargs)
+        url = self.request.build_absolute_uri(self.object.get_absolute_url())
+        json_ld = jsonld.script(jsonld.news_article(self.object, url))
+        return super().get_context_data(
+            coverage=coverage_of(self.object), json_ld=json_ld, **kwargs
+        )
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

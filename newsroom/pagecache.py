@@ -14,17 +14,25 @@ timeout, so a story taken down would stay visible in them. Here instead:
   share an entry; responses keep their own headers (and so their ETag) but gain no
   ``max-age``: browsers revalidate, and a changed page is changed for them too.
 
+A page is kept no longer than until the next time the site changes by itself
+(an embargo lifting or falling, a pin expiring: the function named by
+``PAGE_CACHE_NEXT_CHANGE`` says when, in one query made only when a page is
+stored), so no page outlives the state it shows and its ETag changes with it.
+
 The cache is off unless ``PAGE_CACHE_SECONDS`` is above zero (settings switch it on
 where ``REDIS_URL`` names a shared cache: a per-process memory cache could not be
 emptied across workers).
 """
 
 import hashlib
+import math
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.module_loading import import_string
 
 GENERATION_KEY = "pagecache:generation"
 # Paths whose answers depend on who asks, or that WhiteNoise/the media view serve.
@@ -90,6 +98,24 @@ def _response_is_cacheable(response):
     )
 
 
+def storage_seconds(rendered_at):
+    """How long a page rendered at ``rendered_at`` may be kept from now.
+
+    The setting, cut short by the first scheduled change after the page was
+    rendered (a change while it rendered counts too). Rounded down, so an entry
+    is gone before the change rather than a moment after; 0 means "do not store".
+    """
+    seconds = settings.PAGE_CACHE_SECONDS
+    next_change_path = getattr(settings, "PAGE_CACHE_NEXT_CHANGE", None)
+    if not next_change_path:
+        return seconds
+    next_change = import_string(next_change_path)(rendered_at)
+    if next_change is None:
+        return seconds
+    left = (next_change - timezone.now()).total_seconds()
+    return max(0, min(seconds, math.floor(left)))
+
+
 def _stored(response):
     return {"content": response.content, "headers": list(response.items())}
 
@@ -123,8 +149,11 @@ class AnonymousPageCacheMiddleware:
         stored = store.get(key)
         if stored is not None:
             return _replayed(request, stored)
+        rendered_at = timezone.now()
         response = self.get_response(request)
         if _response_is_cacheable(response):
-            store.set(key, _stored(response), timeout=settings.PAGE_CACHE_SECONDS)
+            seconds = storage_seconds(rendered_at)
+            if seconds > 0:
+                store.set(key, _stored(response), timeout=seconds)
             response["X-Page-Cache"] = "miss"
         return response

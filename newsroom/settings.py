@@ -151,6 +151,9 @@ PAGE_CACHE_SECONDS = int(
     os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300" if os.environ.get("REDIS_URL") else "0")
 )
 PAGE_CACHE_ALIAS = "default"
+# When a stored page must expire at the latest: the next embargo lifting or
+# falling, or pin expiring (articles/schedules.py); see newsroom/pagecache.py.
+PAGE_CACHE_NEXT_CHANGE = "articles.schedules.next_public_change"
 
 # Long jobs run as Django tasks stored in the database; `manage.py db_worker` runs
 # them (docs/jobs.md, also for a Redis/RQ backend instead).

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts import throttle
-from articles.tests.test_page_cache import REDIS_URL, redis_or_skip
+from articles.tests.cache_support import REDIS_URL, redis_or_skip
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("limit_of_three", "throttle_cache")]
 

@@ -7,7 +7,7 @@ from django.template.defaultfilters import truncatechars
 from ..models import Article, ArticleImage, RelatedLink, RuleHit
 from ..review_states import record_editor_change
 from ..search import search_articles
-from . import actions, clusters, queue, versions
+from . import actions, clusters, editorial, queue, versions
 from .a11y import LabelledListEditMixin, LabelledTabularInline
 from .filters import HeatBandFilter, QualityBandFilter, TopicFilter, TypeFilter
 from .listedit import SafeListEditMixin
@@ -99,7 +99,7 @@ class ArticleAdmin(PlainListErrors, LabelledListEditMixin, SafeListEditMixin, ad
         "heat",
         "published",
         clusters.coverage,
-        "review_state",
+        editorial.shown_state,
     ]
     list_display_links = ["title_short"]
     list_editable = ["published", "quality"]
@@ -129,17 +129,20 @@ class ArticleAdmin(PlainListErrors, LabelledListEditMixin, SafeListEditMixin, ad
         actions.hold_selected,
         actions.reject_selected,
         actions.set_quality,
+        actions.schedule_selected,
+        editorial.pin_to_home,
         clusters.group_selected,
         clusters.split_selected,
     ]
     autocomplete_fields = ["provider", "topics"]
-    inlines = [ArticleImageInline, RelatedLinkInline]
+    inlines = [ArticleImageInline, RelatedLinkInline, editorial.CorrectionInline]
     readonly_fields = ["web_url", "decided_by", "rule_hits_shown", *SOURCE_FIELDS]
     fieldsets = [
         (
             "Editorial",
             {"fields": ["review_state", "quality", "title", "excerpt", "topics", "loaded_version"]},
         ),
+        ("Schedule", {"fields": ["publish_at", "unpublish_at"]}),
         ("Review", {"fields": ["decided_by", "rule_hits_shown"]}),
         ("Story", {"fields": ["slug", "provider", "published_at", "type", "category", "heat"]}),
         ("Body", {"classes": ["collapse"], "fields": ["body"]}),

@@ -25,7 +25,7 @@ def first_versions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_article_updated_idx'),
+        ('articles', '0012_schedules_corrections_pins'),
         ('providers', '0003_outlet_domain_and_name_checked'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -43,6 +43,8 @@ class Migration(migrations.Migration):
                 ('category', models.CharField(blank=True, max_length=100)),
                 ('type', models.CharField(blank=True, max_length=100)),
                 ('published_at', models.DateTimeField(help_text="The story's publication time at its outlet.")),
+                ('publish_at', models.DateTimeField(blank=True, help_text='Embargo: a published story stays off the public site until this time.', null=True)),
+                ('unpublish_at', models.DateTimeField(blank=True, help_text='A published story leaves the public site at this time.', null=True)),
                 ('web_url', models.TextField(help_text="The story's address: its identity.")),
                 ('original_url', models.TextField(blank=True, null=True)),
                 ('amp_web_url', models.TextField(blank=True, null=True)),

@@ -143,7 +143,7 @@ class TestChangeForm:
         data["published_at_1"] = f"{article.published_at:%H:%M:%S}"
         del data["published_at"]
         data["review_state"] = "published"
-        for prefix in ("images", "related_links"):
+        for prefix in ("images", "related_links", "corrections"):
             data.update(
                 {
                     f"{prefix}-TOTAL_FORMS": "0",

@@ -1,12 +1,10 @@
 """The anonymous page cache: per-URL entries, staff bypass, and retirement on every change.
 
-Each test runs on a memory cache and on a real Redis (bin/with-redis starts one;
+Each test runs on a memory cache and on a real Redis (the ``page_cache`` fixture in
+conftest.py; bin/with-redis starts one;
 bin/test runs the suite beside it). Writes here commit for real (``transaction=True``):
 the cache is retired when a change commits, as in production.
 """
-
-import os
-import uuid
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -20,36 +18,7 @@ from articles.tests.helpers import news_text, write
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL")
 HOME = reverse("articles:list")
-
-
-def redis_or_skip():
-    if REDIS_URL:
-        return
-    if os.environ.get("CI"):
-        pytest.fail("CI must run the cache tests against Redis: run them under bin/with-redis")
-    pytest.skip("needs Redis: run under bin/with-redis")
-
-
-@pytest.fixture(params=["memory", "redis"])
-def page_cache(request, settings):
-    """Switch the page cache on, over a fresh memory cache or a private corner of Redis."""
-    if request.param == "redis":
-        redis_or_skip()
-        backend = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # tests share the server, not keys
-        }
-    else:
-        backend = {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": uuid.uuid4().hex,
-        }
-    settings.CACHES = {**settings.CACHES, "default": backend}  # the login throttle keeps its own
-    settings.PAGE_CACHE_SECONDS = 300
-    return request.param
 
 
 @pytest.fixture

@@ -139,7 +139,7 @@ class TestSitemapAndRobotsQueries:
     BUDGETS = {
         "/sitemap.xml": 5,
         "/sitemap-home.xml": 1,
-        "/sitemap-articles.xml": 2,
+        "/sitemap-articles.xml": 3,
         "/sitemap-topics.xml": 2,
         "/sitemap-providers.xml": 2,
         "/robots.txt": 0,

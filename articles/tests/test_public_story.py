@@ -157,9 +157,9 @@ class TestPublishGate:
 
 
 class TestStoryQueries:
-    # Budget: the story with its outlet, then topics, images and related links
-    # (each with its target joined): fixed, however many of each there are.
-    BUDGET = 4
+    # Budget: the story with its outlet, then topics, images, corrections and related
+    # links (each with its target joined): fixed, however many of each there are.
+    BUDGET = 5
 
     def test_query_count_does_not_grow(self, client, django_assert_num_queries):
         """A story with one of everything and one with twenty cost the same."""

@@ -73,10 +73,11 @@ class TestTopicPage:
         _, vision = taxonomy
         full_story(topics=[vision])
         # Budget: the topic (parent joined), the page count and page, the topics and
-        # images prefetches, the subtopics, and the filter form's type and outlet choices.
-        with django_assert_num_queries(8):
+        # images prefetches, the subtopics, the filter form's type and outlet choices,
+        # and the stories featured on the topic.
+        with django_assert_num_queries(9):
             client.get(url(vision))
         for _ in range(19):
             full_story(topics=[vision])
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             assert len(client.get(url(vision)).context["articles"]) == 20
