@@ -4,7 +4,8 @@ from html.parser import HTMLParser
 
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
-from django.utils import timezone
+
+from .change_form import change_form_data as posted_form_data
 
 CHANGELIST = reverse("admin:articles_article_changelist")
 
@@ -67,25 +68,8 @@ def set_checkbox(data, name, checked):
 
 
 def change_form_data(client, article):
-    """What the story's change page submits unchanged: its form's values, no inline rows."""
-    url = reverse("admin:articles_article_change", args=[article.pk])
-    form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data["topics"] = [str(getattr(topic, "pk", topic)) for topic in data.get("topics", [])]
-    published_at = timezone.localtime(form["published_at"].value())
-    data["published_at_0"] = f"{published_at:%Y-%m-%d}"
-    data["published_at_1"] = f"{published_at:%H:%M:%S}"
-    del data["published_at"]
-    for prefix in ("images", "related_links"):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "0",
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-    return data
+    """What the story's change page submits unchanged (its form and inline formsets)."""
+    return posted_form_data(client.get(reverse("admin:articles_article_change", args=[article.pk])))
 
 
 def logged_in_context(chromium, server_url, user, **options):
