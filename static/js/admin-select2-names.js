@@ -61,4 +61,16 @@
     }
     window.addEventListener("load", () => nameWidgets(document));
     document.addEventListener("formset:added", (event) => nameWidgets(event.target));
+    // select2 may draw after "load" (a busy browser runs jQuery's ready callbacks late):
+    // name each widget whenever one is added. Naming changes attributes only, so it
+    // never wakes this observer again.
+    new MutationObserver((changes) => {
+        if (changes.some((change) => [...change.addedNodes].some(isWidget))) {
+            nameWidgets(document);
+        }
+    }).observe(document.documentElement, {childList: true, subtree: true});
+
+    function isWidget(node) {
+        return node.nodeType === Node.ELEMENT_NODE && node.classList.contains("select2");
+    }
 }
