@@ -481,3 +481,28 @@ class TestRealFiles:
         ]
         for first, second in apart:
             assert by_file[first] != by_file[second], (first, second)
+
+    def test_same_topic_same_week_different_stories_never_join(self):
+        """Synthetic negatives from the real files: every two stories the dev labels call
+        different that share a topic and lie within the window stay apart (836 pairs)."""
+        import json
+
+        from articles.clusters.matching import WINDOW
+
+        labels = json.loads((SHARED / "clusters-dev.json").read_text(encoding="utf-8"))["files"]
+        import_paths(_dev_files(), workers=1)
+        stories = {
+            a.source_file: a for a in Article.objects.prefetch_related("topics").order_by("pk")
+        }
+        negatives = [
+            (a, b)
+            for a, b in itertools.combinations(stories.values(), 2)
+            if labels[a.source_file] != labels[b.source_file]
+            and {t.pk for t in a.topics.all()} & {t.pk for t in b.topics.all()}
+            and abs(a.published_at - b.published_at) <= WINDOW
+        ]
+        assert len(negatives) > 500
+        joined = [
+            (a.source_file, b.source_file) for a, b in negatives if a.cluster_id == b.cluster_id
+        ]
+        assert joined == []
