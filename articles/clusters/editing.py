@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles import publishing
 from articles.models import Article, Cluster
 
-from . import leads
+from . import leads, outlets
 
 
 def _log(user, articles, message):
@@ -34,6 +34,7 @@ def _place(articles, cluster, user, message):
     Article.objects.filter(cluster__in=left).update(cluster_pinned=True)
     Cluster.objects.filter(pk__in=left, stories__isnull=True).delete()
     leads.refresh({cluster.pk, *left})
+    outlets.refresh({cluster.pk, *left})
     _log(user, articles, message)
     return len(articles)
 
