@@ -280,7 +280,8 @@ class Article(models.Model):
     coverage = models.PositiveIntegerField(
         default=1,
         editable=False,
-        help_text="Outlets that reported the story (this one and its related stories).",
+        help_text="Outlets that reported the story: those of its cluster's stories "
+        "(articles.clusters.outlets keeps it).",
     )
     provider = models.ForeignKey(
         "providers.Provider", on_delete=models.PROTECT, related_name="articles"

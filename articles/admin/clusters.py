@@ -5,26 +5,15 @@ The logic lives in ``articles.clusters.editing``; this module only wires it in.
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.html import format_html
 
 from ..clusters import editing
+from ..clusters.outlets import outlet_count
 from ..models import Article, Cluster
 from .counts import annotated_column, row_count
 from .filters import BandFilter
-
-
-def outlet_count(cluster_ref):
-    """How many outlets a cluster's stories come from, as an annotation."""
-    outlets = (
-        Article.objects.filter(cluster=cluster_ref)
-        .order_by()
-        .values("cluster")
-        .annotate(n=Count("provider", distinct=True))
-        .values("n")
-    )
-    return Subquery(outlets, output_field=IntegerField())
 
 
 def outlets_label(count):
@@ -45,17 +34,14 @@ class OtherCoverageFilter(BandFilter):
     }
 
 
-@admin.display(description="coverage", ordering="cluster_outlets")
+@admin.display(description="coverage", ordering="coverage")
 def coverage(article):
-    """The story list's column: the cluster's outlet count, linking to the cluster page."""
+    """The story list's column: the cluster's outlet count (``Article.coverage``, see
+    ``clusters.outlets``), linking to the cluster page."""
     if article.cluster_id is None:
         return "—"
     url = reverse("admin:articles_cluster_change", args=[article.cluster_id])
-    return format_html('<a href="{}">{}</a>', url, outlets_label(article.cluster_outlets))
-
-
-def annotate_coverage(queryset):
-    return queryset.annotate(cluster_outlets=outlet_count(OuterRef("cluster")))
+    return format_html('<a href="{}">{}</a>', url, outlets_label(article.coverage))
 
 
 @admin.action(permissions=["change"], description="Put selected stories in one cluster")

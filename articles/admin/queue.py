@@ -6,8 +6,9 @@ copies in the same state (``QueueRows`` is the one place that says what a row is
 Keys act on the row's story; a copy still waiting then takes the cluster's row.
 Order of attention, highest first:
 
-1. coverage: how many outlets reported the story (the story and the related stories
-   its source lists), since a story many outlets carry is one readers expect;
+1. coverage: how many outlets reported the story (its cluster's outlets,
+   ``Article.coverage``, kept by ``clusters.outlets``), since a story many outlets
+   carry is one readers expect;
 2. quality, unscored stories last;
 3. recency: newer first (then the newest id).
 

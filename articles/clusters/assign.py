@@ -19,7 +19,7 @@ from django.db import connections, router, transaction
 
 from articles.ingest.writer import insert_rows
 
-from . import leads
+from . import leads, outlets
 from .grouping import components
 from .matching import WINDOW, same_story
 from .signatures import Signature, band_keys_many, keys_of, signature_of, wordings_of
@@ -366,6 +366,8 @@ def _cluster_chunk(new_ids, apps):
         placed.extend((cluster.pk, pk) for pk in members)
     _set_clusters(Article, placed)
     leads.refresh(touched, apps)
+    # New clusters of one keep the default coverage of 1.
+    outlets.refresh(touched | {c.pk for c, m in zip(made, alone, strict=True) if len(m) > 1}, apps)
 
 
 def _set_clusters(Article, placed):
@@ -473,6 +475,7 @@ def apply_plan(plan, apps=django_apps):
             Article.objects.filter(pk__in=ids[start : start + CHUNK]).update(cluster_id=target)
     Cluster.objects.filter(pk__in=plan.emptied).delete()
     leads.refresh(None, apps)
+    outlets.refresh(None, apps)
 
 
 def recluster(dry_run=False, apps=django_apps):

@@ -13,7 +13,7 @@ from articles import publishing
 from articles.history import record_versions
 from articles.models import Article, Cluster
 
-from . import leads
+from . import leads, outlets
 
 
 def _log(user, articles, message):
@@ -37,6 +37,7 @@ def _place(articles, cluster, user, message):
     behind.update(cluster_pinned=True)
     Cluster.objects.filter(pk__in=left, stories__isnull=True).delete()
     leads.refresh({cluster.pk, *left})
+    outlets.refresh({cluster.pk, *left})
     _log(user, articles, message)
     record_versions([a.pk for a in articles], user, reason=message)
     record_versions(pinned_behind, user, reason=f"Kept apart: {message}")

@@ -215,6 +215,28 @@ class TestClustering:
         cluster_new_stories()
         assert together(original, amp, cdn)
 
+    def test_coverage_is_the_clusters_outlet_count(self, admin_user):
+        """One home for "how many outlets": Article.coverage follows the cluster through
+        the import, a split and a merge (the review queue orders by it)."""
+        first = story("Kyocera launches a printer chip", web_url="https://www.news.example/k")
+        copy = story("Kyocera printer SoC (AMP)", web_url="https://news.example/k/amp")
+        same_outlet = story(
+            "Kyocera chip, again",
+            web_url="https://news.example/k?utm_source=x",
+            provider=first.provider,
+        )
+        alone = story("Something else entirely", web_url="https://elsewhere.example/x")
+        cluster_new_stories()
+        coverage = dict(Article.objects.values_list("pk", "coverage"))
+        assert [coverage[a.pk] for a in (first, copy, same_outlet, alone)] == [2, 2, 2, 1]
+        editing.split_off(Article.objects.filter(pk=copy.pk), admin_user)
+        coverage = dict(Article.objects.values_list("pk", "coverage"))
+        assert [coverage[a.pk] for a in (first, copy, same_outlet)] == [1, 1, 1]
+        clusters = Cluster.objects.filter(stories__in=[first, alone]).distinct()
+        editing.merge(clusters, admin_user)
+        coverage = dict(Article.objects.values_list("pk", "coverage"))
+        assert [coverage[a.pk] for a in (first, same_outlet, alone)] == [2, 2, 2]
+
     def test_same_topic_different_stories_stay_apart(self):
         """Two chip stories of one week are the same topic, not the same story."""
         chips = story(*CHIPS)
@@ -481,3 +503,28 @@ class TestRealFiles:
         ]
         for first, second in apart:
             assert by_file[first] != by_file[second], (first, second)
+
+    def test_same_topic_same_week_different_stories_never_join(self):
+        """Synthetic negatives from the real files: every two stories the dev labels call
+        different that share a topic and lie within the window stay apart (836 pairs)."""
+        import json
+
+        from articles.clusters.matching import WINDOW
+
+        labels = json.loads((SHARED / "clusters-dev.json").read_text(encoding="utf-8"))["files"]
+        import_paths(_dev_files(), workers=1)
+        stories = {
+            a.source_file: a for a in Article.objects.prefetch_related("topics").order_by("pk")
+        }
+        negatives = [
+            (a, b)
+            for a, b in itertools.combinations(stories.values(), 2)
+            if labels[a.source_file] != labels[b.source_file]
+            and {t.pk for t in a.topics.all()} & {t.pk for t in b.topics.all()}
+            and abs(a.published_at - b.published_at) <= WINDOW
+        ]
+        assert len(negatives) > 500
+        joined = [
+            (a.source_file, b.source_file) for a, b in negatives if a.cluster_id == b.cluster_id
+        ]
+        assert joined == []

@@ -156,6 +156,16 @@ class TestClusterPages:
         assert published == {first.pk: False, second.pk: True, third.pk: False}
         assert history(second)
 
+    def test_publish_lead_holds_published_copies_in_one_action(self, editor_client):
+        """Copies already public go private in the same action, each logged in its history."""
+        first, second, third = story_cluster(3, published=True)
+        Cluster.objects.update(lead=second)
+        before = {a.pk: len(history(a)) for a in (first, third)}
+        act(editor_client, CLUSTERS, "publish_lead_only", [second.cluster_id])
+        published = dict(Article.objects.values_list("pk", "published"))
+        assert published == {first.pk: False, second.pk: True, third.pk: False}
+        assert all(len(history(a)) > before[a.pk] for a in (first, third))
+
     def test_editors_cannot_add_or_delete_clusters(self, editor_client):
         first, _ = story_cluster(2)
         assert editor_client.get(reverse("admin:articles_cluster_add")).status_code == 403

@@ -104,7 +104,7 @@ class TestReimports:
         self.change(tmp_path, "news.md", NEWS, "https://example.com/news", "published: false")
         assert (story(NEWS).review_state, story(NEWS).decided_by) == ("waiting", "")
 
-    def test_coverage_counts_the_related_stories(self, tmp_path):
+    def test_coverage_is_the_clusters_outlets_not_the_related_list(self, tmp_path):
         text = news_text(NEWS, "https://example.com/news").replace(
             "topics:\n",
             "related:\n"
@@ -116,4 +116,5 @@ class TestReimports:
         )
         write(tmp_path, "news.md", text)
         run_import(tmp_path)
-        assert story(NEWS).coverage == 3
+        # Related items not in the archive are no cluster members (clusters.outlets).
+        assert story(NEWS).coverage == 1
