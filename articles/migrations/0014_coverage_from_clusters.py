@@ -11,7 +11,7 @@ def cluster_outlets(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0011_article_updated_idx")]
+    dependencies = [("articles", "0013_article_history")]
 
     operations = [
         migrations.AlterField(
