@@ -31,7 +31,7 @@ class RoughCount:
     kind: str = "exact"
 
 
-def capped(number, cap=CAP):
+def capped(number, cap):
     """``number`` (counted up to ``cap + 1``) as it may be stated."""
     return RoughCount(cap, "more than") if number > cap else RoughCount(number)
 

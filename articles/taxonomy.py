@@ -3,7 +3,7 @@
 Every public page's navigation and the ``/topics/`` index read it, so it is one
 query whatever the number of topics, and with the page cache on it is built once
 per generation (``newsroom.pagecache.cached_for_generation``). A topic's count is
-of the published stories carrying it, counted up to ``paging.CAP`` like the lists
+of the published stories carrying it, counted up to the lists' cap (``paging``)
 (past it the page says "more than"). A topic whose parent the public may not see
 stands at the top; a loop of parents (possible in hand-edited files) is cut where
 it closes.
@@ -16,7 +16,7 @@ from django.db.models import IntegerField, OuterRef, Subquery
 from newsroom.pagecache import cached_for_generation
 
 from .models import Article, Topic
-from .paging import CAP, capped
+from .paging import CappedPaginator, capped
 
 
 class CappedCount(Subquery):
@@ -37,7 +37,7 @@ class TopicNode:
 
     @property
     def rough_count(self):
-        return capped(self.stories)
+        return capped(self.stories, CappedPaginator.cap)
 
     def get_absolute_url(self):
         return Topic(slug=self.slug).get_absolute_url()
@@ -70,7 +70,7 @@ def build_taxonomy():
     stories = Article.objects.published().filter(topics=OuterRef("pk")).order_by().values("pk")
     rows = (
         Topic.objects.public()
-        .annotate(stories=CappedCount(stories[: CAP + 1]))
+        .annotate(stories=CappedCount(stories[: CappedPaginator.cap + 1]))
         .order_by("name")
         .values_list("pk", "name", "slug", "stories", "parent_id")
     )
