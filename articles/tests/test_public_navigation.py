@@ -240,10 +240,7 @@ class TestPagingLinks:
         ArticleFactory.create_batch(45, type="video")
 
     def rels(self, html, tag):
-        return dict(
-            (rel, href)
-            for rel, href in re.findall(rf'<{tag} rel="(prev|next)" href="([^"]*)"', html)
-        )
+        return dict(re.findall(rf'<{tag} rel="(prev|next)" href="([^"]*)"', html))
 
     @pytest.mark.parametrize(
         ("number", "expected"),
