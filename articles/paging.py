@@ -4,13 +4,15 @@ Django's paginator runs an exact ``COUNT(*)`` over the whole result for every
 page; at a million stories that count costs more than the page itself. Here the
 count stops after ``CAP + 1`` rows. A longer list is *about* so many: on
 PostgreSQL the planner's row estimate for the same query (never below the
-cap), elsewhere "more than ``CAP``"; templates say so through ``count_is_exact``.
+cap), elsewhere "more than ``CAP``"; templates say so through ``count_is_exact``
+and ``rough_count`` / ``rough_pages`` ("page 3 of about 40", "page 3 of many").
 Whether there is a next page is known exactly, by reading one row more than a
 page holds, so the "Older" link is right whatever the estimate says.
 """
 
 import json
 import math
+from dataclasses import dataclass
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
@@ -19,6 +21,19 @@ from django.utils.functional import cached_property
 CAP = 10_000
 LARGEST_OFFSET = 2**62
 """No database integer holds an offset past 2**63; stop well before it."""
+
+
+@dataclass(frozen=True)
+class RoughCount:
+    """A count as a page may state it: ``kind`` is "exact", "about" or "more than"."""
+
+    number: int
+    kind: str = "exact"
+
+
+def capped(number, cap):
+    """``number`` (counted up to ``cap + 1``) as it may be stated."""
+    return RoughCount(cap, "more than") if number > cap else RoughCount(number)
 
 
 class CappedPaginator(Paginator):
@@ -37,7 +52,30 @@ class CappedPaginator(Paginator):
     def count(self):
         if self.count_is_exact:
             return self._capped_count
-        return max(self.cap + 1, planner_estimate(self.object_list))
+        return max(self.cap + 1, self._estimate)
+
+    @cached_property
+    def _estimate(self):
+        return planner_estimate(self.object_list)
+
+    @cached_property
+    def rough_count(self):
+        """How many rows: exact, "about" the planner's estimate, or "more than" the cap."""
+        if self.count_is_exact:
+            return RoughCount(self._capped_count)
+        if self._estimate > self.cap:
+            return RoughCount(self._estimate, "about")
+        return RoughCount(self.cap, "more than")
+
+    def rough_pages(self, number):
+        """How many pages, for page ``number``: exact, "about" N, or "many" when unknown."""
+        rough = self.rough_count
+        if rough.kind == "exact":
+            return RoughCount(self.num_pages)
+        pages = math.ceil(rough.number / self.per_page)
+        if rough.kind == "about" and pages > number:
+            return RoughCount(pages, "about")
+        return RoughCount(0, "many")
 
     def validate_number(self, number):
         if self.count_is_exact:

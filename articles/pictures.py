@@ -18,6 +18,20 @@ STORY_WIDTHS = (320, 640, 1280)
 CSS_CLASS = "story-image"
 
 
+EAGER_CARDS = 2
+"""How many cards are above the fold on a phone or a laptop: their pictures load eagerly."""
+
+
+def card_loading(position):
+    """``loading`` for the picture of the list's ``position``-th card (from 1)."""
+    return "eager" if position and position <= EAGER_CARDS else "lazy"
+
+
+def card_priority(position):
+    """``fetchpriority`` of the ``position``-th card: high for the first, else the browser's."""
+    return "high" if position == 1 else ""
+
+
 def story_thumbnail_name(digest, width):
     return f"images/thumbs/{digest[:2]}/{digest}-{width}.webp"
 

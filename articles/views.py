@@ -1,13 +1,14 @@
-"""Readers' pages: the story list, topic pages and story pages."""
+"""Readers' pages: the story list, the topic index, topic pages and story pages."""
 
 from django.utils.cache import add_never_cache_headers
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from . import jsonld
 from .clusters.public import coverage_of
 from .listing import FilteredArticleListMixin, FixedFilter
 from .models import Article, Correction, Topic
 from .paging import CappedPaginator
+from .taxonomy import public_taxonomy
 
 
 class ArticleListView(FilteredArticleListMixin, ListView):
@@ -42,25 +43,27 @@ class CorrectionListView(ListView):
 class TopicDetailView(FilteredArticleListMixin, ListView):
     template_name = "articles/topic_detail.html"
     shows_featured = True
-    fixed_filter = FixedFilter(
-        name="topic", model=Topic, field="slug", stories="topics", related=("parent",)
-    )
+    fixed_filter = FixedFilter(name="topic", model=Topic, field="slug", stories="topics")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        topic = self.fixed_object
+        # The taxonomy every page's navigation reads holds the parent and subtopics too.
+        taxonomy = public_taxonomy(self.request)
+        node = taxonomy.node(self.fixed_object)
         context.update(
-            parent=public_parent(topic), subtopics=topic.children.public().only("name", "slug")
+            parent=taxonomy.parent_of(node) if node else None,
+            subtopics=node.children if node else [],
         )
         return context
 
 
-def public_parent(topic):
-    """The topic's parent when the public may see it (a taxonomy parent needs no query)."""
-    parent = topic.parent
-    if parent is None or parent.source_file:
-        return parent
-    return parent if Topic.objects.public().filter(pk=parent.pk).exists() else None
+class TopicIndexView(TemplateView):
+    """``/topics/``: the public taxonomy as a tree, each topic with its story count."""
+
+    template_name = "articles/topic_index.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(taxonomy=public_taxonomy(self.request), **kwargs)
 
 
 class ArticleDetailView(DetailView):

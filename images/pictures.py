@@ -75,6 +75,24 @@ def scaled(width, height, shown):
     return shown, max(1, round(height * shown / width))
 
 
+BOX_RATIO = (16, 9)
+"""The box a picture of unknown size is shown in (cards and figures crop or fit to it)."""
+BOXED_CLASS = "picture--boxed"
+
+
+def boxed(picture, shown):
+    """``picture`` with ``width``/``height`` from the fixed box when its own size is unknown.
+
+    A remote image whose size the source did not give would otherwise move the
+    page when it arrives; its class tells the CSS to hold it in the same box.
+    """
+    if picture is None or picture.width:
+        return picture
+    across, down = BOX_RATIO
+    css_class = f"{picture.css_class} {BOXED_CLASS}".strip()
+    return replace(picture, width=shown, height=round(shown * down / across), css_class=css_class)
+
+
 def with_class(picture, css_class):
     """``picture`` with the page's own class for the ``<img>``, where it gives one."""
     return replace(picture, css_class=css_class) if picture and css_class else picture

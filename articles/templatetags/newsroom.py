@@ -48,4 +48,10 @@ def page_url(context, number):
     return f"?{joined}" if joined else context["request"].path
 
 
+@register.filter
+def rough_pages_of(number, paginator):
+    """How many pages ``paginator`` has, as page ``number`` may state it (``CappedPaginator``)."""
+    return paginator.rough_pages(number)
+
+
 register.filter("highlighted", safe_headline)  # escaped, only the match marks made <mark>

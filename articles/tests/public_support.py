@@ -2,6 +2,9 @@
 
 from articles.tests.factories import ArticleFactory, ArticleImageFactory
 
+NAV_QUERIES = 1
+"""Every public page's topic navigation: the public taxonomy, one query (articles/taxonomy.py)."""
+
 
 def full_story(**kwargs):
     """A published story with topics and an image: every prefetch of a list has work to do."""

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
 
 from articles.pictures import story_thumbnail_name
 
@@ -65,10 +65,27 @@ class TestStoryImage:
         assert (attrs["width"], attrs["height"], attrs["loading"]) == ("640", "320", "lazy")
         assert "srcset" not in attrs
 
-    def test_an_unknown_source_size_leaves_width_and_height_out(self):
+    def test_an_unknown_source_size_takes_the_boxes_size(self):
+        """The page never waits for the file to learn its size: 16:9 at the shown width, boxed."""
         image = ArticleImageFactory(url="http://cdn.example/a.jpg", width=None, height=None)
-        attrs = attributes(render("{% story_image image %}", image=image))
-        assert "width" not in attrs and "height" not in attrs
+        attrs = attributes(render("{% story_image image 320 css_class='card__img' %}", image=image))
+        assert (attrs["width"], attrs["height"]) == ("320", "180")
+        assert attrs["class"] == "card__img picture--boxed"
+
+    def test_a_known_size_is_not_boxed(self):
+        attrs = attributes(render("{% story_image image 640 %}", image=cached_image()))
+        assert attrs["class"] == "story-image"
+
+    def test_above_the_fold_loads_eagerly_the_first_with_high_priority(self):
+        image = cached_image()
+        eager = attributes(render('{% story_image image loading="eager" %}', image=image))
+        first = render('{% story_image image loading="eager" priority="high" %}', image=image)
+        assert (eager["loading"], "fetchpriority" in eager) == ("eager", False)
+        assert attributes(first)["fetchpriority"] == "high"
+
+    def test_an_unknown_loading_is_a_template_error(self):
+        with pytest.raises(TemplateSyntaxError, match="loading must be one of"):
+            render('{% story_image image loading="soon" %}', image=cached_image())
 
     @pytest.mark.parametrize(
         "url",

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from articles.tests.factories import ArticleFactory, ProviderFactory, TopicFactory
-from articles.tests.public_support import full_story
+from articles.tests.public_support import NAV_QUERIES, full_story
 
 pytestmark = pytest.mark.django_db
 
@@ -161,9 +161,9 @@ class TestPagination:
 
 class TestListQueries:
     # Budget: the page count, the page of stories (provider joined), the topics and
-    # images prefetches, the filter form's topic, type and outlet choices, and the
-    # featured stories (their pictures cost two more only when some are pinned).
-    BUDGET = 8
+    # images prefetches, the filter form's topic, type and outlet choices, the navigation,
+    # and the featured stories (their pictures cost two more only when some are pinned).
+    BUDGET = 8 + NAV_QUERIES
 
     def test_query_count_does_not_grow_with_rows(self, client, django_assert_num_queries):
         """One row and twenty rows cost the same number of queries."""

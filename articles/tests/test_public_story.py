@@ -10,7 +10,7 @@ from articles.tests.factories import (
     RelatedLinkFactory,
     TopicFactory,
 )
-from articles.tests.public_support import full_story
+from articles.tests.public_support import NAV_QUERIES, full_story
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,8 @@ class TestStoryPage:
         assert 'href="/topics/robotics/"' in body
         # Shown 640 px wide with the source's aspect ratio (local thumbnails: test_images_tags).
         image = '<img src="https://img.example/r.jpg" width="640" height="320" alt="A robot"'
-        assert image + ' class="story__img" loading="lazy"' in body
+        # The lead picture is above the fold: eager, fetched first.
+        assert image + ' class="story__img" loading="eager" fetchpriority="high"' in body
         assert 'href="https://farm.example/robots"' in body
 
     def test_provider_logo_from_the_story(self, client):
@@ -158,8 +159,9 @@ class TestPublishGate:
 
 class TestStoryQueries:
     # Budget: the story with its outlet, then topics, images, corrections and related
-    # links (each with its target joined): fixed, however many of each there are.
-    BUDGET = 5
+    # links (each with its target joined), and the topic navigation: fixed, however many
+    # of each there are.
+    BUDGET = 5 + NAV_QUERIES
 
     def test_query_count_does_not_grow(self, client, django_assert_num_queries):
         """A story with one of everything and one with twenty cost the same."""

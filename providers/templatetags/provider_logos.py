@@ -9,10 +9,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/picture_img.html")
-def provider_logo(provider, size=50, alt=None, css_class=None, story_images=None):
+def provider_logo(provider, size=50, alt=None, css_class=None, story_images=None, loading="lazy"):
     """The logo ``logo_picture`` chooses, ``size`` px wide (alt defaults to the outlet's name).
 
     ``story_images``: the outlet's images as a story file gives them, shown when the
-    outlet has no logo of its own.
+    outlet has no logo of its own. ``loading="eager"`` for a logo above the fold.
     """
-    return {"picture": with_class(logo_picture(provider, int(size), alt, story_images), css_class)}
+    picture = with_class(logo_picture(provider, int(size), alt, story_images), css_class)
+    return {"picture": picture, "loading": loading}

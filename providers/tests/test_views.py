@@ -3,7 +3,7 @@
 import pytest
 
 from articles.tests.factories import ArticleFactory, ProviderFactory
-from articles.tests.public_support import full_story
+from articles.tests.public_support import NAV_QUERIES, full_story
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +58,10 @@ class TestProviderPage:
         full_story(provider=outlet)
         # Budget: the outlet, the page count and page, the topics and images
         # prefetches, the filter form's topic and type choices, and the scorecard's
-        # figures and chart weeks.
-        with django_assert_num_queries(9):
+        # figures and chart weeks, and the topic navigation.
+        with django_assert_num_queries(9 + NAV_QUERIES):
             client.get(outlet.get_absolute_url())
         for _ in range(19):
             full_story(provider=outlet)
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(9 + NAV_QUERIES):
             assert len(client.get(outlet.get_absolute_url()).context["articles"]) == 20
