@@ -117,13 +117,13 @@ class TestOneCardPerCluster:
 
 class TestStoryPageQueries:
     def test_coverage_costs_one_query_whatever_its_length(self, client, django_assert_num_queries):
-        """The story's own budget (see test_public_story) plus one for its coverage."""
+        """The story's own budget (test_public_story) plus one for its coverage."""
         small, _ = copies(2)
-        with django_assert_num_queries(5 + NAV_QUERIES):
+        with django_assert_num_queries(6 + NAV_QUERIES):
             client.get(small.get_absolute_url())
         Article.objects.all().delete()
         big, *others = copies(12)
-        with django_assert_num_queries(5 + NAV_QUERIES):
+        with django_assert_num_queries(6 + NAV_QUERIES):
             page = client.get(big.get_absolute_url()).content.decode()
         assert all(other.get_absolute_url() in page for other in others)
 
