@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.apps import apps as django_apps
 from django.db import connections, router, transaction
 
-from articles.ingest.writer import insert_rows
+from articles.ingest import writer
 
 from . import leads
 from .grouping import components
@@ -124,7 +124,7 @@ def _store_signatures(computed, apps):
     StoryKey.objects.filter(article_id__in=computed.ids).delete()
     StorySignature.objects.filter(article_id__in=computed.ids).delete()
     # The importer's own executemany: the ORM's bulk_create cost more than the hashing.
-    insert_rows(StorySignature, computed.signatures)
+    writer.insert_rows(StorySignature, computed.signatures)
     _insert_keys(StoryKey, computed.keys)
 
 
@@ -272,16 +272,20 @@ def _parts(keys, size=2000):
         yield keys[start : start + size]
 
 
-def cluster_new_stories(apps=django_apps):
+def cluster_new_stories(apps=django_apps, article_ids=None):
     """Cluster the stories that have none yet (just imported); return how many.
 
+    ``article_ids``: only those of these stories (the importer's batch), else all.
     Each new story is compared only with the stories its keys find, so the cost
     per story does not grow with the archive.
     """
     Article = _models(apps)[0]
-    new_ids = list(
-        Article.objects.filter(cluster__isnull=True).order_by("pk").values_list("pk", flat=True)
-    )
+    unclustered = Article.objects.filter(cluster__isnull=True)
+    if article_ids is not None:
+        if not article_ids:
+            return 0
+        unclustered = unclustered.filter(pk__in=list(article_ids))
+    new_ids = list(unclustered.order_by("pk").values_list("pk", flat=True))
     clustered = 0
     for start in range(0, len(new_ids), CHUNK):
         # One transaction a chunk: whole or not at all, and SQLite writes it at once

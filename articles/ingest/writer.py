@@ -11,6 +11,7 @@ from django.db import connections, router
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.constants import OnConflict
 
+from articles.clusters import assign
 from articles.models import Article, ArticleImage, RelatedLink, SourceFile, Topic
 from articles.review import after_import
 from articles.review_states import imported_state
@@ -155,9 +156,10 @@ def write_news(records, lookups, now):
         ids.update(new_ids.values_list("web_url_hash", "id"))
     if changed:
         replace_children([(ids[record_key(r)], r, status) for _, r, status in changed], topic_ids)
-        update_search_vectors([ids[record_key(r)] for _, r, _ in changed])
-        after_import([ids[record_key(r)] for _, r, _ in changed], now)
-        lookups.rewritten_ids.update(ids[record_key(r)] for _, r, _ in changed)
+        created_ids = [ids[record_key(r)] for _, r, status in changed if status == "created"]
+        updated_ids = [ids[record_key(r)] for _, r, status in changed if status == "updated"]
+        batch_written(created_ids, updated_ids, now)
+        lookups.rewritten_ids.update(created_ids, updated_ids)
         lookups.created_hashes.update(new_hashes)
     remember_files(
         [
@@ -166,6 +168,21 @@ def write_news(records, lookups, now):
         ]
     )
     return statuses
+
+
+def batch_written(created_ids, updated_ids, now):
+    """What follows the rows of one batch, inside its transaction: the one place that
+    knows which stories the batch created and which it rewrote (their children
+    are written by now).
+
+    Search vectors and review (coverage, rules) for all of them; clusters for the
+    new ones, batch by batch, so the clustering runs while the parse workers
+    read the next files instead of after the last one (docs/performance.md).
+    """
+    written = created_ids + updated_ids
+    update_search_vectors(written)
+    after_import(written, now)
+    assign.cluster_new_stories(article_ids=written)
 
 
 def record_key(record):
