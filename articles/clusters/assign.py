@@ -22,7 +22,7 @@ from articles.ingest import writer
 from . import leads
 from .grouping import components
 from .matching import WINDOW, same_story
-from .signatures import Signature, band_keys_many, keys_of, signature_of, wordings_of
+from .signatures import Signature, signed_many, wordings_of
 
 CHUNK = 500
 
@@ -59,37 +59,45 @@ class _Computed:
     keys: list
 
 
-def _compute_signatures(ids, apps):
+def _compute_signatures(ids, apps, signed=None):
+    """The chunk's signatures: ``signed`` ones as given (``{id: (signature, keys,
+    data_hash)}``, made by the importer's parse workers), the others from the database."""
+    signed = signed or {}
     Article, _, _, _, RelatedLink = _models(apps)
-    related, related_texts = defaultdict(list), defaultdict(list)
-    for article_id, web_url, original_url, title, excerpt in RelatedLink.objects.filter(
-        article_id__in=ids
-    ).values_list("article_id", "web_url", "original_url", "title", "excerpt"):
-        related[article_id].extend((web_url, original_url))
-        related_texts[article_id].append((title, excerpt))
-    rows = list(
-        Article.objects.filter(pk__in=ids).values_list(
-            "pk",
-            "title",
-            "excerpt",
-            "published_at",
-            "web_url",
-            "original_url",
-            "amp_web_url",
-            "cdn_amp_web_url",
-            "data_hash",
+    missing = [pk for pk in ids if pk not in signed]
+    found = {pk: signed[pk] for pk in ids if pk in signed}
+    if missing:
+        related, related_texts = defaultdict(list), defaultdict(list)
+        for article_id, web_url, original_url, title, excerpt in RelatedLink.objects.filter(
+            article_id__in=missing
+        ).values_list("article_id", "web_url", "original_url", "title", "excerpt"):
+            related[article_id].extend((web_url, original_url))
+            related_texts[article_id].append((title, excerpt))
+        rows = list(
+            Article.objects.filter(pk__in=missing).values_list(
+                "pk",
+                "title",
+                "excerpt",
+                "published_at",
+                "web_url",
+                "original_url",
+                "amp_web_url",
+                "cdn_amp_web_url",
+                "data_hash",
+            )
         )
-    )
-    made = {
-        pk: signature_of(title, excerpt, published_at, urls, related[pk], related_texts[pk])
-        for pk, title, excerpt, published_at, *urls, _ in rows
-    }
-    bands = _bands_of(made)
+        made = signed_many(
+            (title, excerpt, published_at, urls, related[pk], related_texts[pk])
+            for pk, title, excerpt, published_at, *urls, _ in rows
+        )
+        for (pk, *_, data_hash), (signature, keys) in zip(rows, made, strict=True):
+            found[pk] = (signature, keys, data_hash)
     computed = _Computed(ids=ids, found={}, signatures=[], keys=[])
-    for pk, *_, data_hash in rows:
-        signature = made[pk]
+    for pk in ids:
+        if pk not in found:
+            continue  # deleted meanwhile
+        signature, keys, data_hash = found[pk]
         published_at = signature.published_at
-        keys = keys_of(signature, bands[pk])
         computed.found[pk] = (signature, keys)
         computed.signatures.append(
             {
@@ -104,19 +112,6 @@ def _compute_signatures(ids, apps):
         )
         computed.keys.extend((pk, key, published_at) for key in keys)
     return computed
-
-
-def _bands_of(signatures):
-    """Band keys of each story's words and wordings, all stories in one pass."""
-    word_sets, owners = [], []
-    for pk, signature in signatures.items():
-        for words in wordings_of(signature):
-            word_sets.append(words)
-            owners.append(pk)
-    bands = defaultdict(list)
-    for pk, keys in zip(owners, band_keys_many(word_sets), strict=True):
-        bands[pk].extend(keys)
-    return bands
 
 
 def _store_signatures(computed, apps):
@@ -272,10 +267,11 @@ def _parts(keys, size=2000):
         yield keys[start : start + size]
 
 
-def cluster_new_stories(apps=django_apps, article_ids=None):
+def cluster_new_stories(apps=django_apps, article_ids=None, signed=None):
     """Cluster the stories that have none yet (just imported); return how many.
 
-    ``article_ids``: only those of these stories (the importer's batch), else all.
+    ``article_ids``: only those of these stories (the importer's batch), else all;
+    ``signed``: signatures already made for some of them (see ``_compute_signatures``).
     Each new story is compared only with the stories its keys find, so the cost
     per story does not grow with the archive.
     """
@@ -300,14 +296,43 @@ def cluster_new_stories(apps=django_apps, article_ids=None):
                 .values_list("pk", flat=True)
             )
             if mine:
-                _cluster_chunk(mine, apps)
+                _cluster_chunk(mine, apps, signed)
                 clustered += len(mine)
     return clustered
 
 
-def _cluster_chunk(new_ids, apps):
+def reclaim_rewritten(article_ids, signed=None, apps=django_apps):
+    """Stories an import rewrote after clustering them earlier in the same run.
+
+    The importer clusters each batch as it is written; a later file of the run may
+    carry the same story again. As if its last version had come first: alone in
+    its cluster (nothing matched the old words), it leaves the cluster and is
+    clustered again; in a larger one (another story matched it) it stays, with its
+    signature and keys renewed so later stories meet its current words.
+    """
     Article, Cluster, *_ = _models(apps)
-    computed = _compute_signatures(new_ids, apps)
+    rows = list(
+        Article.objects.filter(pk__in=list(article_ids), cluster_pinned=False)
+        .exclude(cluster=None)
+        .values_list("pk", "cluster_id")
+    )
+    sizes = Counter(
+        Article.objects.filter(cluster_id__in={cid for _, cid in rows}).values_list(
+            "cluster_id", flat=True
+        )
+    )
+    alone = {pk: cid for pk, cid in rows if sizes[cid] == 1}
+    if alone:
+        Article.objects.filter(pk__in=list(alone)).update(cluster=None)
+        Cluster.objects.filter(pk__in=list(alone.values())).delete()
+    kept = [pk for pk, _ in rows if pk not in alone]
+    if kept:
+        _store_signatures(_compute_signatures(kept, apps, signed), apps)
+
+
+def _cluster_chunk(new_ids, apps, signed=None):
+    Article, Cluster, *_ = _models(apps)
+    computed = _compute_signatures(new_ids, apps, signed)
     new = computed.found
     # Looked up before this chunk's keys are stored: the index then returns only
     # earlier stories, and the chunk's stories meet each other in memory.

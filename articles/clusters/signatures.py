@@ -86,6 +86,25 @@ def signature_of(title, excerpt, published_at, urls, related_urls, related_texts
     )
 
 
+def signed_many(stories):
+    """``(signature, keys)`` of each story, band keys of all of them in one pass.
+
+    A story is ``(title, excerpt, published_at, urls, related_urls, related_texts)``,
+    the arguments of :func:`signature_of`. The importer's parse workers call this on
+    the records they make, the clustering on stories read from the database.
+    """
+    signatures = [signature_of(*story) for story in stories]
+    word_sets, owners = [], []
+    for n, signature in enumerate(signatures):
+        for words in wordings_of(signature):
+            word_sets.append(words)
+            owners.append(n)
+    bands = [[] for _ in signatures]
+    for n, keys in zip(owners, band_keys_many(word_sets), strict=True):
+        bands[n].extend(keys)
+    return [(signature, keys_of(signature, bands[n])) for n, signature in enumerate(signatures)]
+
+
 def address_key(canonical):
     return _digest(canonical.encode())
 

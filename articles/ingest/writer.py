@@ -158,7 +158,17 @@ def write_news(records, lookups, now):
         replace_children([(ids[record_key(r)], r, status) for _, r, status in changed], topic_ids)
         created_ids = [ids[record_key(r)] for _, r, status in changed if status == "created"]
         updated_ids = [ids[record_key(r)] for _, r, status in changed if status == "updated"]
-        batch_written(created_ids, updated_ids, now)
+        signed = {
+            ids[record_key(r)]: (*r["signed"], r["fingerprint"])
+            for _, r, _ in changed
+            if "signed" in r
+        }
+        rewritten = [
+            ids[record_key(r)]
+            for _, r, status in changed
+            if status == "updated" and record_key(r) in lookups.created_hashes
+        ]
+        batch_written(created_ids, updated_ids, now, signed, rewritten)
         lookups.rewritten_ids.update(created_ids, updated_ids)
         lookups.created_hashes.update(new_hashes)
     remember_files(
@@ -170,19 +180,23 @@ def write_news(records, lookups, now):
     return statuses
 
 
-def batch_written(created_ids, updated_ids, now):
+def batch_written(created_ids, updated_ids, now, signed=None, rewritten=()):
     """What follows the rows of one batch, inside its transaction: the one place that
     knows which stories the batch created and which it rewrote (their children
     are written by now).
 
     Search vectors and review (coverage, rules) for all of them; clusters for the
     new ones, batch by batch, so the clustering runs while the parse workers
-    read the next files instead of after the last one (docs/performance.md).
+    read the next files instead of after the last one (docs/performance.md);
+    ``signed``: the clustering signatures the parse workers made, by story id;
+    ``rewritten``: updated stories this run created (and clustered) before.
     """
     written = created_ids + updated_ids
     update_search_vectors(written)
     after_import(written, now)
-    assign.cluster_new_stories(article_ids=written)
+    if rewritten:
+        assign.reclaim_rewritten(rewritten, signed)
+    assign.cluster_new_stories(article_ids=written, signed=signed)
 
 
 def record_key(record):
