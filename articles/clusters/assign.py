@@ -22,7 +22,7 @@ from articles.ingest import writer
 from . import leads
 from .grouping import components
 from .matching import WINDOW, same_story
-from .signatures import Signature, signed_many, wordings_of
+from .signatures import Signature, is_address_key, keys_many, signed_many, wordings_of
 
 CHUNK = 500
 
@@ -145,6 +145,24 @@ def _insert_keys(StoryKey, keys):
         )
 
 
+def rekey(apps=django_apps):
+    """Write every story's keys afresh from its stored signature (a new key format)."""
+    Article, _, StorySignature, StoryKey, _ = _models(apps)
+    StoryKey.objects.all().delete()
+    ids = list(StorySignature.objects.order_by("article_id").values_list("article_id", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        signatures = load_signatures(ids[start : start + CHUNK], apps)
+        chosen = list(signatures.values())
+        _insert_keys(
+            StoryKey,
+            [
+                (pk, key, signature.published_at)
+                for pk, signature, keys in zip(signatures, chosen, keys_many(chosen), strict=True)
+                for key in keys
+            ],
+        )
+
+
 def load_signatures(article_ids, apps=django_apps):
     """Stored signatures by story id."""
     StorySignature = _models(apps)[2]
@@ -176,13 +194,13 @@ def find_candidates(new, apps=django_apps):
     index = defaultdict(list)
     all_keys = {key for _, keys in new.values() for key in keys}
     # Address keys need no window (one URL is one story, whenever it was dated).
-    for key, article_id in _stories_with(StoryKey, [k for k in all_keys if k.startswith("a")]):
+    for key, article_id in _stories_with(StoryKey, [k for k in all_keys if is_address_key(k)]):
         index[key].append(article_id)
     ordered = sorted(new, key=lambda pk: new[pk][0].published_at)
     for group in _close_in_time(ordered, new):
         times = [new[pk][0].published_at for pk in group]
         span = (_moved(min(times), -WINDOW), _moved(max(times), WINDOW))
-        keys = sorted({key for pk in group for key in new[pk][1] if not key.startswith("a")})
+        keys = sorted({key for pk in group for key in new[pk][1] if not is_address_key(key)})
         for key, article_id in _stories_with(StoryKey, keys, span):
             index[key].append(article_id)
     # The group's range may hold stories outside one story's own window:
@@ -477,7 +495,7 @@ def _candidate_pairs(StoryKey):
     for key, published_at, article_id in rows.iterator(chunk_size=5000):
         if key != bucket_key:
             bucket, bucket_key = [], key
-        if not key.startswith("a"):
+        if not is_address_key(key):
             while bucket and published_at - bucket[0][0] > WINDOW:
                 bucket.pop(0)
         for _, other in bucket:

@@ -247,6 +247,33 @@ PLAIN_TYPES = {
 """Field types whose Python values go to the database as they are."""
 
 
+REPEATED_TYPES = {"DateTimeField"}
+"""Field types whose values repeat across a batch's rows (the run's time is in three
+columns of every story): each distinct value is prepared once per statement."""
+
+
+def _preparer(field):
+    """How one statement prepares this field's values: ``None`` for as they are."""
+    kind = field.get_internal_type()
+    if kind in PLAIN_TYPES:
+        return None
+    if kind in REPEATED_TYPES:
+        return _once_per_value(field.get_db_prep_save)
+    return field.get_db_prep_save
+
+
+def _once_per_value(prepare):
+    """``prepare(value, db)``, remembered per value for one statement's rows."""
+    prepared = {}
+
+    def once(value, db):
+        if value not in prepared:
+            prepared[value] = prepare(value, db)
+        return prepared[value]
+
+    return once
+
+
 NO_LOCAL_COPY = {"local_file": "", "local_width": None, "local_height": None, "cached_at": None}
 
 
@@ -297,10 +324,7 @@ def insert_rows(model, rows, unique_fields=None, update_fields=None):
             [meta.get_field(name).column for name in update_fields],
             [meta.get_field(name).column for name in unique_fields],
         )
-    prepare = [
-        None if field.get_internal_type() in PLAIN_TYPES else field.get_db_prep_save
-        for field in fields
-    ]
+    prepare = [_preparer(field) for field in fields]
     params = [
         [
             value if prep is None or value is None else prep(value, db)

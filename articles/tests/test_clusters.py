@@ -20,7 +20,11 @@ from articles.clusters.matching import same_story
 from articles.clusters.signatures import (
     PERMUTATIONS,
     ROWS_PER_BAND,
+    band_key,
     band_keys_many,
+    is_address_key,
+    key_kind,
+    keys_of,
     signature_of,
 )
 from articles.ingest.importer import import_paths
@@ -181,10 +185,24 @@ class TestMatching:
             minhash = MinHash(num_perm=PERMUTATIONS, seed=1, scheme="affine32")
             minhash.update_batch([word.encode() for word in sorted(words)])
             values = minhash.hashvalues.reshape(-1, ROWS_PER_BAND).tolist()
-            return [f"b{band:02x}{a:08x}{b:08x}" for band, (a, b) in enumerate(values)]
+            return [band_key(band, a, b) for band, (a, b) in enumerate(values)]
 
         assert band_keys_many(word_sets) == [one_by_one(words) for words in word_sets]
         assert [] in band_keys_many(word_sets)
+
+    def test_keys_are_distinct_integers_of_their_kind(self):
+        """Band keys keep their band, addresses and related links their own tags."""
+        signature = signature_of(
+            *CHIPS, T0, ["https://example.com/story"], ["https://other.example/x"]
+        )
+        keys = keys_of(signature)
+        kinds = [key_kind(key) for key in keys]
+        assert all(-(2**63) <= key < 2**63 for key in keys)
+        assert sorted(k for k in kinds if k < 62) == list(range(PERMUTATIONS // ROWS_PER_BAND))
+        assert kinds.count(62) == len(signature.addresses) == 1
+        assert kinds.count(63) == len(signature.links) == 1
+        assert [is_address_key(key) for key in keys].count(True) == 1
+        assert band_key(39, 2**32 - 1, 2**32 - 1) < 0 < band_key(1, 0, 0)
 
     def test_components_ignore_edge_order(self):
         edges = [(1.0, "a", "b"), (1.0, "c", "d"), (1.5, "b", "c"), (1.0, "e", "f")]
