@@ -2,13 +2,14 @@
 
 Usage: .venv/bin/python bench/cluster_import_cost.py [--files 2000] [--rounds 3]
                                                      [--archives 1000,4000] [--new 200]
+                                                     [--workers 1]
 
 Makes news files from ../shared/corpus/news: copy k of the corpus gets its own URLs
 and is dated within the week starting 8 × k days after 2020-01-01, so the archive
 grows in time as a real one does, at a steady ~130 stories a week (copies of one file
 are 8 days apart: never in one clustering window). In one run:
   1. the same files imported into an empty SQLite database with clustering on and
-     with it off (the importer's call replaced by a no-op), interleaved rounds, best
+     with it off (the clustering calls replaced by a no-op), interleaved rounds, best
      of each; the ratio on/off is the throughput clustering leaves (goal >= 0.75);
   2. for each archive size A: an archive of A stories, then NEW more files imported;
      the time of clustering those NEW stories, per story. The ratio of the per-story
@@ -56,6 +57,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--archives", default="1000,4000")
     parser.add_argument("--new", type=int, default=200)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="parse workers of the import (its default: 2)"
+    )
     args = parser.parse_args()
 
     work = start_django(prefix="newsroom-cluster-cost-")
@@ -69,23 +73,35 @@ def main():
         for model in (SourceFile, Article, Cluster, Topic, Provider):
             model.objects.all().delete()
 
+    clustering = assign.cluster_new_stories
+
+    def clustering_at_import(hook):
+        # The writer clusters each batch (assign's function); the importer once more
+        # at the end of the run (its own reference).
+        assign.cluster_new_stories = importer.cluster_new_stories = hook
+
+    def no_clustering(apps=None, article_ids=None):
+        return 0
+
     files = work / "throughput"
     paths = make_files(files, args.files)
-    clustering = importer.cluster_new_stories
     on_runs, off_runs = [], []
     for _ in range(args.rounds):
-        for runs, hook in ((off_runs, lambda: 0), (on_runs, clustering)):
+        for runs, hook in ((off_runs, no_clustering), (on_runs, clustering)):
             empty()
-            importer.cluster_new_stories = hook
+            clustering_at_import(hook)
             started = time.perf_counter()
-            report = importer.import_paths([files], workers=1)
+            report = importer.import_paths([files], workers=args.workers)
             runs.append(time.perf_counter() - started)
             assert report.failed == 0 and report.created == len(paths), report
-    importer.cluster_new_stories = clustering
+    clustering_at_import(clustering)
     assert Article.objects.filter(cluster=None).count() == 0
     on, off = min(on_runs), min(off_runs)
     n = len(paths)
-    print(f"files: {n}, best of {args.rounds} interleaved rounds, SQLite, 1 worker")
+    print(
+        f"files: {n}, best of {args.rounds} interleaved rounds, SQLite, "
+        f"{args.workers} parse worker(s)"
+    )
     print(f"import, clustering off: {n / off:7.0f} files/s")
     print(f"import, clustering on:  {n / on:7.0f} files/s")
     print(f"ratio on / off: {off / on:.2f}  (goal >= 0.75: clustering costs at most 25 %)")
@@ -96,9 +112,9 @@ def main():
         shutil.rmtree(work / "archive", ignore_errors=True)
         importer.import_paths([make_files(work / "archive", size)[0].parent], workers=1)
         new = make_files(work / "new", args.new, start=size)
-        importer.cluster_new_stories = lambda: 0
+        clustering_at_import(no_clustering)
         importer.import_paths(new, workers=1)
-        importer.cluster_new_stories = clustering
+        clustering_at_import(clustering)
         started = time.perf_counter()
         clustered = assign.cluster_new_stories()
         per_story[size] = (time.perf_counter() - started) / clustered

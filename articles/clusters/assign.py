@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from django.apps import apps as django_apps
 from django.db import connections, router, transaction
 
-from articles.ingest.writer import insert_rows
+from articles.ingest import writer
 
 from . import leads, outlets
 from .grouping import components
 from .matching import WINDOW, same_story
-from .signatures import Signature, band_keys_many, keys_of, signature_of, wordings_of
+from .signatures import Signature, is_address_key, keys_many, signed_many, wordings_of
 
 CHUNK = 500
 
@@ -59,37 +59,45 @@ class _Computed:
     keys: list
 
 
-def _compute_signatures(ids, apps):
+def _compute_signatures(ids, apps, signed=None):
+    """The chunk's signatures: ``signed`` ones as given (``{id: (signature, keys,
+    data_hash)}``, made by the importer's parse workers), the others from the database."""
+    signed = signed or {}
     Article, _, _, _, RelatedLink = _models(apps)
-    related, related_texts = defaultdict(list), defaultdict(list)
-    for article_id, web_url, original_url, title, excerpt in RelatedLink.objects.filter(
-        article_id__in=ids
-    ).values_list("article_id", "web_url", "original_url", "title", "excerpt"):
-        related[article_id].extend((web_url, original_url))
-        related_texts[article_id].append((title, excerpt))
-    rows = list(
-        Article.objects.filter(pk__in=ids).values_list(
-            "pk",
-            "title",
-            "excerpt",
-            "published_at",
-            "web_url",
-            "original_url",
-            "amp_web_url",
-            "cdn_amp_web_url",
-            "data_hash",
+    missing = [pk for pk in ids if pk not in signed]
+    found = {pk: signed[pk] for pk in ids if pk in signed}
+    if missing:
+        related, related_texts = defaultdict(list), defaultdict(list)
+        for article_id, web_url, original_url, title, excerpt in RelatedLink.objects.filter(
+            article_id__in=missing
+        ).values_list("article_id", "web_url", "original_url", "title", "excerpt"):
+            related[article_id].extend((web_url, original_url))
+            related_texts[article_id].append((title, excerpt))
+        rows = list(
+            Article.objects.filter(pk__in=missing).values_list(
+                "pk",
+                "title",
+                "excerpt",
+                "published_at",
+                "web_url",
+                "original_url",
+                "amp_web_url",
+                "cdn_amp_web_url",
+                "data_hash",
+            )
         )
-    )
-    made = {
-        pk: signature_of(title, excerpt, published_at, urls, related[pk], related_texts[pk])
-        for pk, title, excerpt, published_at, *urls, _ in rows
-    }
-    bands = _bands_of(made)
+        made = signed_many(
+            (title, excerpt, published_at, urls, related[pk], related_texts[pk])
+            for pk, title, excerpt, published_at, *urls, _ in rows
+        )
+        for (pk, *_, data_hash), (signature, keys) in zip(rows, made, strict=True):
+            found[pk] = (signature, keys, data_hash)
     computed = _Computed(ids=ids, found={}, signatures=[], keys=[])
-    for pk, *_, data_hash in rows:
-        signature = made[pk]
+    for pk in ids:
+        if pk not in found:
+            continue  # deleted meanwhile
+        signature, keys, data_hash = found[pk]
         published_at = signature.published_at
-        keys = keys_of(signature, bands[pk])
         computed.found[pk] = (signature, keys)
         computed.signatures.append(
             {
@@ -106,25 +114,12 @@ def _compute_signatures(ids, apps):
     return computed
 
 
-def _bands_of(signatures):
-    """Band keys of each story's words and wordings, all stories in one pass."""
-    word_sets, owners = [], []
-    for pk, signature in signatures.items():
-        for words in wordings_of(signature):
-            word_sets.append(words)
-            owners.append(pk)
-    bands = defaultdict(list)
-    for pk, keys in zip(owners, band_keys_many(word_sets), strict=True):
-        bands[pk].extend(keys)
-    return bands
-
-
 def _store_signatures(computed, apps):
     _, _, StorySignature, StoryKey, _ = _models(apps)
     StoryKey.objects.filter(article_id__in=computed.ids).delete()
     StorySignature.objects.filter(article_id__in=computed.ids).delete()
     # The importer's own executemany: the ORM's bulk_create cost more than the hashing.
-    insert_rows(StorySignature, computed.signatures)
+    writer.insert_rows(StorySignature, computed.signatures)
     _insert_keys(StoryKey, computed.keys)
 
 
@@ -147,6 +142,24 @@ def _insert_keys(StoryKey, keys):
     with db.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s)", params
+        )
+
+
+def rekey(apps=django_apps):
+    """Write every story's keys afresh from its stored signature (a new key format)."""
+    Article, _, StorySignature, StoryKey, _ = _models(apps)
+    StoryKey.objects.all().delete()
+    ids = list(StorySignature.objects.order_by("article_id").values_list("article_id", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        signatures = load_signatures(ids[start : start + CHUNK], apps)
+        chosen = list(signatures.values())
+        _insert_keys(
+            StoryKey,
+            [
+                (pk, key, signature.published_at)
+                for pk, signature, keys in zip(signatures, chosen, keys_many(chosen), strict=True)
+                for key in keys
+            ],
         )
 
 
@@ -181,13 +194,13 @@ def find_candidates(new, apps=django_apps):
     index = defaultdict(list)
     all_keys = {key for _, keys in new.values() for key in keys}
     # Address keys need no window (one URL is one story, whenever it was dated).
-    for key, article_id in _stories_with(StoryKey, [k for k in all_keys if k.startswith("a")]):
+    for key, article_id in _stories_with(StoryKey, [k for k in all_keys if is_address_key(k)]):
         index[key].append(article_id)
     ordered = sorted(new, key=lambda pk: new[pk][0].published_at)
     for group in _close_in_time(ordered, new):
         times = [new[pk][0].published_at for pk in group]
         span = (_moved(min(times), -WINDOW), _moved(max(times), WINDOW))
-        keys = sorted({key for pk in group for key in new[pk][1] if not key.startswith("a")})
+        keys = sorted({key for pk in group for key in new[pk][1] if not is_address_key(key)})
         for key, article_id in _stories_with(StoryKey, keys, span):
             index[key].append(article_id)
     # The group's range may hold stories outside one story's own window:
@@ -272,16 +285,21 @@ def _parts(keys, size=2000):
         yield keys[start : start + size]
 
 
-def cluster_new_stories(apps=django_apps):
+def cluster_new_stories(apps=django_apps, article_ids=None, signed=None):
     """Cluster the stories that have none yet (just imported); return how many.
 
+    ``article_ids``: only those of these stories (the importer's batch), else all;
+    ``signed``: signatures already made for some of them (see ``_compute_signatures``).
     Each new story is compared only with the stories its keys find, so the cost
     per story does not grow with the archive.
     """
     Article = _models(apps)[0]
-    new_ids = list(
-        Article.objects.filter(cluster__isnull=True).order_by("pk").values_list("pk", flat=True)
-    )
+    unclustered = Article.objects.filter(cluster__isnull=True)
+    if article_ids is not None:
+        if not article_ids:
+            return 0
+        unclustered = unclustered.filter(pk__in=list(article_ids))
+    new_ids = list(unclustered.order_by("pk").values_list("pk", flat=True))
     clustered = 0
     for start in range(0, len(new_ids), CHUNK):
         # One transaction a chunk: whole or not at all, and SQLite writes it at once
@@ -296,14 +314,43 @@ def cluster_new_stories(apps=django_apps):
                 .values_list("pk", flat=True)
             )
             if mine:
-                _cluster_chunk(mine, apps)
+                _cluster_chunk(mine, apps, signed)
                 clustered += len(mine)
     return clustered
 
 
-def _cluster_chunk(new_ids, apps):
+def reclaim_rewritten(article_ids, signed=None, apps=django_apps):
+    """Stories an import rewrote after clustering them earlier in the same run.
+
+    The importer clusters each batch as it is written; a later file of the run may
+    carry the same story again. As if its last version had come first: alone in
+    its cluster (nothing matched the old words), it leaves the cluster and is
+    clustered again; in a larger one (another story matched it) it stays, with its
+    signature and keys renewed so later stories meet its current words.
+    """
     Article, Cluster, *_ = _models(apps)
-    computed = _compute_signatures(new_ids, apps)
+    rows = list(
+        Article.objects.filter(pk__in=list(article_ids), cluster_pinned=False)
+        .exclude(cluster=None)
+        .values_list("pk", "cluster_id")
+    )
+    sizes = Counter(
+        Article.objects.filter(cluster_id__in={cid for _, cid in rows}).values_list(
+            "cluster_id", flat=True
+        )
+    )
+    alone = {pk: cid for pk, cid in rows if sizes[cid] == 1}
+    if alone:
+        Article.objects.filter(pk__in=list(alone)).update(cluster=None)
+        Cluster.objects.filter(pk__in=list(alone.values())).delete()
+    kept = [pk for pk, _ in rows if pk not in alone]
+    if kept:
+        _store_signatures(_compute_signatures(kept, apps, signed), apps)
+
+
+def _cluster_chunk(new_ids, apps, signed=None):
+    Article, Cluster, *_ = _models(apps)
+    computed = _compute_signatures(new_ids, apps, signed)
     new = computed.found
     # Looked up before this chunk's keys are stored: the index then returns only
     # earlier stories, and the chunk's stories meet each other in memory.
@@ -450,7 +497,7 @@ def _candidate_pairs(StoryKey):
     for key, published_at, article_id in rows.iterator(chunk_size=5000):
         if key != bucket_key:
             bucket, bucket_key = [], key
-        if not key.startswith("a"):
+        if not is_address_key(key):
             while bucket and published_at - bucket[0][0] > WINDOW:
                 bucket.pop(0)
         for _, other in bucket:

@@ -31,7 +31,8 @@ class StoryKey(models.Model):
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="cluster_keys"
     )
-    key = models.CharField(max_length=20)
+    key = models.BigIntegerField()
+    """A 64-bit integer: the band or the kind of key in its top bits (``signatures``)."""
     published_at = models.DateTimeField()
 
     class Meta:

@@ -32,8 +32,6 @@ STOPWORDS = frozenset(
 
 WORD = re.compile(r"[^\W_]+")
 
-_BAND_PREFIXES = [f"b{band:02x}" for band in range(PERMUTATIONS // ROWS_PER_BAND)]
-
 _PERMUTATIONS = MinHash(num_perm=PERMUTATIONS, seed=1, scheme="affine32").permutations
 """Made once: datasketch would draw the same permutations again for every story."""
 
@@ -86,16 +84,78 @@ def signature_of(title, excerpt, published_at, urls, related_urls, related_texts
     )
 
 
+def signed_many(stories):
+    """``(signature, keys)`` of each story, band keys of all of them in one pass.
+
+    A story is ``(title, excerpt, published_at, urls, related_urls, related_texts)``,
+    the arguments of :func:`signature_of`. The importer's parse workers call this on
+    the records they make, the clustering on stories read from the database.
+    """
+    signatures = [signature_of(*story) for story in stories]
+    return list(zip(signatures, keys_many(signatures), strict=True))
+
+
+def keys_many(signatures):
+    """:func:`keys_of` of each signature, the band keys of all in one numpy pass."""
+    word_sets, owners = [], []
+    for n, signature in enumerate(signatures):
+        for words in wordings_of(signature):
+            word_sets.append(words)
+            owners.append(n)
+    bands = [[] for _ in signatures]
+    for n, keys in zip(owners, band_keys_many(word_sets), strict=True):
+        bands[n].extend(keys)
+    return [keys_of(signature, bands[n]) for n, signature in enumerate(signatures)]
+
+
 def address_key(canonical):
     return _digest(canonical.encode())
+
+
+KIND_SHIFT = 58
+"""A key is a signed 64-bit integer; its top 6 bits say what it is: the band's number
+(0-39) for a band key, or one of the two tags below."""
+ADDRESS_KIND = 62
+LINK_KIND = 63
+_BANDS = PERMUTATIONS // ROWS_PER_BAND
+_DROPPED = 3
+"""Each band key keeps 29 of each of its two 32-bit MinHash values (6 + 2 × 29 = 64
+bits): two different pairs of values share a key with probability 2⁻⁵⁸, and a
+shared key only makes two stories candidates, which the matching rule then judges."""
+
+
+def band_key(band, first, second):
+    """The key of one band: its number and its two MinHash values (the definition the
+    batched computation in :func:`band_keys_many` follows)."""
+    value = (band << KIND_SHIFT) | ((first >> _DROPPED) << 29) | (second >> _DROPPED)
+    return _signed(value)
+
+
+def _signed(value):
+    """An unsigned 64-bit value as the signed integer a BIGINT column holds."""
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def key_kind(key):
+    """The top 6 bits of a key: a band number, ``ADDRESS_KIND`` or ``LINK_KIND``."""
+    return (key & 0xFFFF_FFFF_FFFF_FFFF) >> KIND_SHIFT
+
+
+def is_address_key(key):
+    return key_kind(key) == ADDRESS_KIND
+
+
+def _tagged(kind, digest):
+    """An address or related-link key: the tag and 58 bits of its 64-bit digest."""
+    return _signed((kind << KIND_SHIFT) | (int(digest, 16) >> 6))
 
 
 def band_keys_many(word_sets):
     """MinHash LSH band keys of each word set: stories sharing one are match candidates.
 
-    A key is the band's number and its two 32-bit MinHash values, written out whole
-    (no second hash, so no collisions between bands or values). One numpy pass
-    over all the sets' words.
+    A key is the band's number and its two 32-bit MinHash values in one 64-bit
+    integer (:func:`band_key`; integers make a smaller, faster index than text).
+    One numpy pass over all the sets' words.
 
     The values are datasketch's (``MinHash(num_perm=80, seed=1, scheme="affine32")``
     fed each word's UTF-8 bytes; a test holds the two equal): each distinct word is
@@ -115,17 +175,16 @@ def band_keys_many(word_sets):
         starts = np.cumsum([0] + [len(words) for words in filled[:-1]])
         a, b = _PERMUTATIONS
         values = _fmix32(flat)[:, None] * a + b
-        minima = np.minimum.reduceat(values, starts, axis=0)
-        # Big-endian bytes written out in hex are the values' %08x digits, in order.
-        digits = minima.astype(">u4").tobytes().hex()
-        width = PERMUTATIONS * 8
-        step = ROWS_PER_BAND * 8
-        for n, words in enumerate(filled):
-            row = digits[n * width : (n + 1) * width]
-            found[id(words)] = [
-                _BAND_PREFIXES[band] + row[band * step : (band + 1) * step]
-                for band in range(PERMUTATIONS // ROWS_PER_BAND)
-            ]
+        minima = np.minimum.reduceat(values, starts, axis=0).astype(np.uint32)
+        pairs = minima.astype(np.uint64).reshape(len(filled), _BANDS, ROWS_PER_BAND)
+        dropped = np.uint64(_DROPPED)
+        keys = (
+            (np.arange(_BANDS, dtype=np.uint64) << np.uint64(KIND_SHIFT))
+            | ((pairs[:, :, 0] >> dropped) << np.uint64(29))
+            | (pairs[:, :, 1] >> dropped)
+        )
+        for words, row in zip(filled, keys.view(np.int64).tolist(), strict=True):
+            found[id(words)] = row
     return [found.get(id(words), []) for words in sets]
 
 
@@ -139,7 +198,7 @@ def _fmix32(values):
 
 
 def keys_of(signature, bands=None):
-    """Every look-up key of a story: band keys, ``a`` address keys, ``l`` related-link keys.
+    """Every look-up key of a story: band keys, address keys, related-link keys.
 
     ``bands``: the band keys of its words and wordings when already computed
     (``band_keys_many`` over ``wordings_of``).
@@ -149,8 +208,8 @@ def keys_of(signature, bands=None):
     return sorted(
         {
             *bands,
-            *("a" + key for key in signature.addresses),
-            *("l" + key for key in signature.links),
+            *(_tagged(ADDRESS_KIND, key) for key in signature.addresses),
+            *(_tagged(LINK_KIND, key) for key in signature.links),
         }
     )
 

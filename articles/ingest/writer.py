@@ -11,6 +11,7 @@ from django.db import connections, router
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.constants import OnConflict
 
+from articles.clusters import assign
 from articles.history import CHANGED, CREATED, import_records_versions, record_versions
 from articles.models import Article, ArticleImage, RelatedLink, SourceFile, Topic
 from articles.review import after_import
@@ -156,10 +157,20 @@ def write_news(records, lookups, now):
         ids.update(new_ids.values_list("web_url_hash", "id"))
     if changed:
         replace_children([(ids[record_key(r)], r, status) for _, r, status in changed], topic_ids)
-        update_search_vectors([ids[record_key(r)] for _, r, _ in changed])
-        record_import_versions(changed, ids)
-        after_import([ids[record_key(r)] for _, r, _ in changed], now)
-        lookups.rewritten_ids.update(ids[record_key(r)] for _, r, _ in changed)
+        created_ids = [ids[record_key(r)] for _, r, status in changed if status == "created"]
+        updated_ids = [ids[record_key(r)] for _, r, status in changed if status == "updated"]
+        signed = {
+            ids[record_key(r)]: (*r["signed"], r["fingerprint"])
+            for _, r, _ in changed
+            if "signed" in r
+        }
+        rewritten = [
+            ids[record_key(r)]
+            for _, r, status in changed
+            if status == "updated" and record_key(r) in lookups.created_hashes
+        ]
+        batch_written(created_ids, updated_ids, now, signed, rewritten)
+        lookups.rewritten_ids.update(created_ids, updated_ids)
         lookups.created_hashes.update(new_hashes)
     remember_files(
         [
@@ -170,13 +181,32 @@ def write_news(records, lookups, now):
     return statuses
 
 
-def record_import_versions(changed, ids):
+def batch_written(created_ids, updated_ids, now, signed=None, rewritten=()):
+    """What follows the rows of one batch, inside its transaction: the one place that
+    knows which stories the batch created and which it rewrote (their children
+    are written by now).
+
+    Search vectors and review (coverage, rules) for all of them; clusters for the
+    new ones, batch by batch, so the clustering runs while the parse workers
+    read the next files instead of after the last one (docs/performance.md);
+    ``signed``: the clustering signatures the parse workers made, by story id;
+    ``rewritten``: updated stories this run created (and clustered) before.
+    """
+    written = created_ids + updated_ids
+    update_search_vectors(written)
+    record_import_versions(created_ids, updated_ids)
+    after_import(written, now)
+    if rewritten:
+        assign.reclaim_rewritten(rewritten, signed)
+    assign.cluster_new_stories(article_ids=written, signed=signed)
+
+
+def record_import_versions(created_ids, updated_ids):
     """A version of each story the batch created or changed (none for unchanged files),
     before the rules run, so a rule's action shows as its own version."""
     if not import_records_versions():
         return
-    for kind, wanted in ((CREATED, "created"), (CHANGED, "updated")):
-        pks = [ids[record_key(r)] for _, r, status in changed if status == wanted]
+    for kind, pks, wanted in ((CREATED, created_ids, "created"), (CHANGED, updated_ids, "updated")):
         if pks:
             record_versions(pks, source="import", reason=f"Import ({wanted})", kind=kind)
 
@@ -229,6 +259,33 @@ PLAIN_TYPES = {
 """Field types whose Python values go to the database as they are."""
 
 
+REPEATED_TYPES = {"DateTimeField"}
+"""Field types whose values repeat across a batch's rows (the run's time is in three
+columns of every story): each distinct value is prepared once per statement."""
+
+
+def _preparer(field):
+    """How one statement prepares this field's values: ``None`` for as they are."""
+    kind = field.get_internal_type()
+    if kind in PLAIN_TYPES:
+        return None
+    if kind in REPEATED_TYPES:
+        return _once_per_value(field.get_db_prep_save)
+    return field.get_db_prep_save
+
+
+def _once_per_value(prepare):
+    """``prepare(value, db)``, remembered per value for one statement's rows."""
+    prepared = {}
+
+    def once(value, db):
+        if value not in prepared:
+            prepared[value] = prepare(value, db)
+        return prepared[value]
+
+    return once
+
+
 NO_LOCAL_COPY = {"local_file": "", "local_width": None, "local_height": None, "cached_at": None}
 
 
@@ -279,10 +336,7 @@ def insert_rows(model, rows, unique_fields=None, update_fields=None):
             [meta.get_field(name).column for name in update_fields],
             [meta.get_field(name).column for name in unique_fields],
         )
-    prepare = [
-        None if field.get_internal_type() in PLAIN_TYPES else field.get_db_prep_save
-        for field in fields
-    ]
+    prepare = [_preparer(field) for field in fields]
     params = [
         [
             value if prep is None or value is None else prep(value, db)

@@ -14,17 +14,21 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.clusters import editing
 from articles.clusters.addresses import canonical_url
-from articles.clusters.assign import cluster_new_stories, recluster
+from articles.clusters.assign import cluster_new_stories, recluster, refresh_signatures
 from articles.clusters.grouping import components
 from articles.clusters.matching import same_story
 from articles.clusters.signatures import (
     PERMUTATIONS,
     ROWS_PER_BAND,
+    band_key,
     band_keys_many,
+    is_address_key,
+    key_kind,
+    keys_of,
     signature_of,
 )
 from articles.ingest.importer import import_paths
-from articles.models import Article, Cluster
+from articles.models import Article, Cluster, StoryKey, StorySignature
 
 from .factories import ArticleFactory, ProviderFactory, RelatedLinkFactory
 
@@ -181,10 +185,24 @@ class TestMatching:
             minhash = MinHash(num_perm=PERMUTATIONS, seed=1, scheme="affine32")
             minhash.update_batch([word.encode() for word in sorted(words)])
             values = minhash.hashvalues.reshape(-1, ROWS_PER_BAND).tolist()
-            return [f"b{band:02x}{a:08x}{b:08x}" for band, (a, b) in enumerate(values)]
+            return [band_key(band, a, b) for band, (a, b) in enumerate(values)]
 
         assert band_keys_many(word_sets) == [one_by_one(words) for words in word_sets]
         assert [] in band_keys_many(word_sets)
+
+    def test_keys_are_distinct_integers_of_their_kind(self):
+        """Band keys keep their band, addresses and related links their own tags."""
+        signature = signature_of(
+            *CHIPS, T0, ["https://example.com/story"], ["https://other.example/x"]
+        )
+        keys = keys_of(signature)
+        kinds = [key_kind(key) for key in keys]
+        assert all(-(2**63) <= key < 2**63 for key in keys)
+        assert sorted(k for k in kinds if k < 62) == list(range(PERMUTATIONS // ROWS_PER_BAND))
+        assert kinds.count(62) == len(signature.addresses) == 1
+        assert kinds.count(63) == len(signature.links) == 1
+        assert [is_address_key(key) for key in keys].count(True) == 1
+        assert band_key(39, 2**32 - 1, 2**32 - 1) < 0 < band_key(1, 0, 0)
 
     def test_components_ignore_edge_order(self):
         edges = [(1.0, "a", "b"), (1.0, "c", "d"), (1.5, "b", "c"), (1.0, "e", "f")]
@@ -446,6 +464,33 @@ class TestEditorsDecisionsSurvive:
         assert together(a, b)
 
 
+class TestClusteredBatchByBatch:
+    """The importer clusters each batch it writes; a run gives what clustering its
+    stories' last versions all at once would."""
+
+    write = TestEditorsDecisionsSurvive.write
+
+    def test_story_rewritten_later_in_the_run_is_clustered_by_its_last_version(self, tmp_path):
+        self.write(tmp_path, "a.md", MARKET[0], "https://one.example/x")
+        self.write(tmp_path, "b.md", CHIPS[0], "https://two.example/y", excerpt=CHIPS[1])
+        # The same story again: the writer puts it in a later batch than a.md's.
+        self.write(tmp_path, "c.md", CHIPS[0], "https://one.example/x", excerpt=CHIPS[1])
+        report = import_paths([tmp_path], workers=1)
+        assert (report.created, report.updated) == (2, 1)
+        x = Article.objects.get(web_url="https://one.example/x")
+        y = Article.objects.get(web_url="https://two.example/y")
+        assert together(x, y)
+        assert Cluster.objects.count() == 1
+
+    def test_the_import_leaves_no_story_unclustered(self, tmp_path):
+        texts = [MARKET, CHIPS, ("Tesla chief talks lidar", "Cameras are enough, he says.")]
+        for n, (title, excerpt) in enumerate(texts):
+            self.write(tmp_path, f"{n}.md", title, f"https://o.example/{n}", excerpt=excerpt)
+        import_paths([tmp_path], workers=1)
+        assert not Article.objects.filter(cluster=None).exists()
+        assert Cluster.objects.count() == 3
+
+
 def _dev_files():
     if not DEV_NEWS.is_dir():
         pytest.fail(f"the shared corpus is missing at {DEV_NEWS} (set NEWSROOM_SHARED)")
@@ -485,6 +530,23 @@ class TestRealFiles:
             if (score := same_story(signatures[a], signatures[b]))
         ]
         assert partition() == components(urls.values(), edges)
+
+    def test_signatures_made_at_parse_equal_the_stored_storys(self):
+        """The import's parse workers sign each record; computing the same from the
+        stored stories (what ``cluster_stories`` does) gives the same rows and keys."""
+
+        def stored():
+            signatures = StorySignature.objects.values_list(
+                "article_id", "published_at", "data_hash", "words", "addresses", "links", "wordings"
+            )
+            keys = StoryKey.objects.values_list("article_id", "key", "published_at")
+            return sorted(signatures), sorted(keys)
+
+        import_paths(_dev_files(), workers=1)
+        at_import = stored()
+        assert at_import[0] and at_import[1]
+        refresh_signatures(sorted(Article.objects.values_list("pk", flat=True)))
+        assert stored() == at_import
 
     def test_dev_set_different_stories_apart(self):
         """The dev set's borderline "different story" calls stay apart."""

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.ingest import writer
-from articles.models import Article, ArticleImage, RelatedLink, SourceFile, Topic
+from articles.models import Article, ArticleImage, RelatedLink, SourceFile, StorySignature, Topic
 from providers.models import Provider
 
 from .helpers import news_text, run_import, write
@@ -22,7 +22,14 @@ from .test_export_corpus import NO_SCORES, SEED_NEW
 
 pytestmark = pytest.mark.django_db
 
-WRITTEN_BY_INSERT_ROWS = [Article, ArticleImage, RelatedLink, Article.topics.through, SourceFile]
+WRITTEN_BY_INSERT_ROWS = [
+    Article,
+    ArticleImage,
+    RelatedLink,
+    Article.topics.through,
+    SourceFile,
+    StorySignature,
+]
 FOREIGN_KEYS = {
     "article_id": "article",
     "target_id": "article",
