@@ -6,8 +6,9 @@ shows, not as a card, not as a link and not in a count.
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 
-from articles.models import Article
+from articles.models import Article, Cluster
 
 UNSCORED = -1
 
@@ -26,7 +27,7 @@ def one_per_cluster(stories):
         .filter(cluster=OuterRef("cluster"))
         .exclude(pk=OuterRef("pk"))
         .filter(
-            Q(pk=OuterRef("cluster__lead"))
+            Q(cluster__lead=F("pk"))  # the lead of the same cluster
             | Q(cluster_score__gt=OuterRef("cluster_score"))
             | Q(cluster_score=OuterRef("cluster_score"), published_at__lt=OuterRef("published_at"))
             | Q(
@@ -38,9 +39,20 @@ def one_per_cluster(stories):
     )
     return (
         stories.annotate(cluster_score=score)
-        .filter(Q(cluster__lead=F("pk")) | ~Exists(better))
+        .filter(Q(Exact(lead_of_cluster(), F("pk"))) | ~Exists(better))
         .annotate(other_outlets=other_outlet_count())
     )
+
+
+def lead_of_cluster():
+    """The id of the story's cluster's lead, as a subquery run once per row.
+
+    Rather than a join: under a ``LIMIT`` (a page, the paginator's capped count)
+    PostgreSQL hashed the whole cluster table to join it (0.3–0.5 s at a million
+    stories) where one index probe per row read is enough.
+    """
+    leads = Cluster.objects.filter(pk=OuterRef("cluster_id")).values("lead_id")[:1]
+    return Subquery(leads, output_field=IntegerField())
 
 
 def other_outlet_count():
