@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from providers.models import Provider
 
 from .models import Article, Topic
-from .search import order_matches, search_articles, validate_search
+from .search import best_of_newest, order_matches, search_articles, validate_search
 
 
 class ChoiceByValueField(forms.ModelChoiceField):
@@ -140,8 +140,16 @@ class ArticleFilter(django_filters.FilterSet):
     )
 
     def filter_search(self, queryset, name, value):
-        # Best matches first; an explicit ?sort= (applied after) re-orders them.
-        return search_articles(queryset, value, order_by_rank=True)
+        # Relevance order (the default with ?q=) is applied in filter_queryset,
+        # once every filter has narrowed the matches; ?sort= orders them instead.
+        return search_articles(queryset, value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if (data.get("q") or "").strip() and not data.get("sort"):
+            return best_of_newest(queryset)
+        return queryset
 
     def filter_provider(self, queryset, name, value):
         return queryset.filter(outlet_named(value, prefix="provider__"))

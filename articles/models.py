@@ -6,6 +6,7 @@ from django.db.models.lookups import IsNull
 from django.urls import reverse
 
 from images.files import content_hash, original_name
+from newsroom.pagecache import kept_for_generation
 
 from . import validators
 from .identity import url_hash
@@ -25,7 +26,8 @@ SLUG_HELP = "Its address. Leave empty to make one from the {}."
 class TopicQuerySet(models.QuerySet):
     def public(self):
         """Topics the public may see: defined by a taxonomy file, or carried by a public story."""
-        return self.filter(~Q(source_file="") | carries_public_story(topics=OuterRef("pk")))
+        rule = ~Q(source_file="") | carries_public_story(topics=OuterRef("pk"))
+        return public_by_rule(self, rule)
 
 
 class Topic(models.Model):
@@ -101,6 +103,24 @@ def carries_public_story(**link):
     """
     first = Article.objects.published().filter(**link).order_by().values("pk")[:1]
     return Q(IsNull(Subquery(first), False))
+
+
+def public_by_rule(queryset, rule):
+    """``queryset`` narrowed to the rows ``rule`` (a public-visibility condition) admits.
+
+    With the shared page cache on, the ids the rule admits are kept until public
+    content next changes (``newsroom.pagecache``), so the rule runs once per
+    change instead of on every page: where many stories carry a topic and none
+    is public, proving it reads all of them.
+    """
+    model = queryset.model
+    ids = kept_for_generation(
+        f"public-ids:{model._meta.label_lower}",
+        lambda: list(model._base_manager.filter(rule).values_list("pk", flat=True)),
+    )
+    if ids is None:
+        return queryset.filter(rule)
+    return queryset.filter(pk__in=ids)
 
 
 def public_flag():

@@ -82,6 +82,25 @@ class CappedPaginator(Paginator):
         return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
 
+class CappedQuerySetPaginator(CappedPaginator):
+    """The capped count, with each page a queryset, as the admin's list edit needs.
+
+    A deep page is the rows whose ids the first step found (the same ordering
+    puts them in the same order); has_next is not known in advance here.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if bottom < DEEP_OFFSET:
+            return Page(self.object_list[bottom:top], number, self)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        if not ids:
+            raise EmptyPage("That page contains no results")
+        return Page(self.object_list.filter(pk__in=ids), number, self)
+
+
 class CappedPage(Page):
     def __init__(self, object_list, number, paginator, *, more):
         super().__init__(object_list, number, paginator)

@@ -88,21 +88,23 @@ def search_articles(queryset, query, *, order_by_rank=False):
     else:
         queryset = _substring(queryset, query)
     if order_by_rank:
-        return newest_matches(queryset).order_by("-rank", "-published_at", "-id")
+        return best_of_newest(queryset)
     fields = queryset.query.order_by or (
         queryset.model._meta.ordering if queryset.query.default_ordering else ()
     )
     return order_matches(queryset, *fields)
 
 
-def newest_matches(matches, size=None):
-    """``matches`` narrowed to its newest ``size`` (default :data:`RANK_WINDOW`) stories.
+def best_of_newest(matches):
+    """``matches`` (from :func:`search_articles`) narrowed to the newest
+    :data:`RANK_WINDOW`, best first (newest first among equals).
 
-    The window is found by date alone (no rank computed), so only the stories
-    in it are ranked and headlined.
+    The window is found by date alone, so only the stories in it are ranked and
+    headlined. Narrow ``matches`` by every other filter first: the window is
+    the newest of what is left.
     """
-    window = matches.order_by("-published_at", "-id").values("pk")[: size or RANK_WINDOW]
-    return matches.filter(pk__in=window)
+    window = matches.order_by("-published_at", "-id").values("pk")[:RANK_WINDOW]
+    return matches.filter(pk__in=window).order_by("-rank", "-published_at", "-id")
 
 
 def order_matches(queryset, *fields):

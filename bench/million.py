@@ -38,6 +38,7 @@ django.setup()
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, models, transaction  # noqa: E402
+from django.db.models import F  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
 from articles.models import Article, ArticleImage, Topic  # noqa: E402
@@ -187,6 +188,11 @@ def cases(stories):
     deep = max(2, min(2000, stories // 500))
     admin_deep = max(2, min(2000, stories // 500))
     ordered = Article.objects.order_by("-published_at", "-id")
+    by_quality = published.order_by(F("quality").desc(nulls_last=True), "-published_at", "-id")
+
+    def ranked(term):
+        return search_articles(published, term, order_by_rank=True)
+
     a = "/admin/articles/article/"
     return [
         ("/", "/", {}, published, 20, False),
@@ -201,7 +207,16 @@ def cases(stories):
             False,
         ),
         ("/?min_quality=90", "/", {"min_quality": 90}, published.filter(quality__gte=90), 20, 0),
-        ("/?q=robot", "/", {"q": "robot"}, search_articles(published, "robot"), 20, False),
+        ("/?sort=quality", "/", {"sort": "quality"}, by_quality, 20, False),
+        ("/?q=robot", "/", {"q": "robot"}, ranked("robot"), 20, False),
+        (
+            "/?q=robot&sort=newest",
+            "/",
+            {"q": "robot", "sort": "newest"},
+            search_articles(published, "robot"),
+            20,
+            False,
+        ),
         ("/?q=zeppelin", "/", {"q": "zeppelin"}, search_articles(published, "zeppelin"), 20, 0),
         ("story page", f"/articles/{story.slug}/", {}, published.filter(pk=story.pk), 1, False),
         ("/api/news/", "/api/news/", {}, published, 20, False),
@@ -222,7 +237,14 @@ def cases(stories):
         ("admin one topic", a, {"topic": topic.pk}, ordered.filter(topics=topic), 100, True),
         ("admin q=robot", a, {"q": "robot"}, search_articles(ordered, "robot"), 100, True),
         ("admin q=zeppelin", a, {"q": "zeppelin"}, search_articles(ordered, "zeppelin"), 100, 1),
-        ("admin by quality", a, {"o": "-4"}, ordered.order_by("-quality", "-id"), 100, True),
+        (
+            "admin by quality",
+            a,
+            {"o": "-4"},
+            ordered.order_by(F("quality").desc(nulls_last=True), "-id"),
+            100,
+            True,
+        ),
         (
             f"admin page {admin_deep}",
             a,

@@ -51,6 +51,24 @@ def pages_changed():
         store.incr(GENERATION_KEY)
 
 
+def kept_for_generation(name, compute):
+    """``compute()``, kept in the shared cache until the next ``pages_changed()``.
+
+    For what many pages ask and only a change of public content changes (which
+    topics and outlets are public). None when the page cache is off: callers
+    then ask the database, since a per-process copy could not be retired.
+    """
+    if not enabled():
+        return None
+    store = _cache()
+    key = f"pagecache:{_generation(store)}:value:{name}"
+    value = store.get(key)
+    if value is None:
+        value = compute()
+        store.set(key, value, timeout=settings.PAGE_CACHE_SECONDS)
+    return value
+
+
 def _generation(store):
     generation = store.get(GENERATION_KEY)
     if generation is None:

@@ -5,7 +5,7 @@ from django.db.models import F
 from django.template.defaultfilters import truncatechars
 
 from ..models import Article, ArticleImage, RelatedLink, RuleHit
-from ..paging import CappedPaginator
+from ..paging import CappedQuerySetPaginator
 from ..review_states import record_editor_change
 from ..search import search_articles
 from . import actions, clusters, queue
@@ -118,7 +118,7 @@ class ArticleAdmin(PlainListErrors, SafeListEditMixin, admin.ModelAdmin):
     # planner's estimate on PostgreSQL), and deep pages skip rows as bare ids:
     # the exact COUNT(*) cost 116–470 ms a page at a million stories. No second,
     # unfiltered count for "N total" either.
-    paginator = CappedPaginator
+    paginator = CappedQuerySetPaginator
     show_full_result_count = False
     date_hierarchy = "published_at"
     ordering = ["-published_at", "-id"]
