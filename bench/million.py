@@ -52,6 +52,10 @@ from providers.models import Provider  # noqa: E402
 REPEAT = 5
 BATCH = 100_000
 OUTLETS, TOPICS = 200, 40
+# 80 % published, by the story number modulo a prime: independent of the outlet
+# (mod 200), topic (mod 40), type (mod 20) and score (mod 10), so that, as in real
+# data, no outlet, topic or type is carried only by unpublished stories.
+PUBLISHED = "s.i * 2654435761 % 97 >= 19"
 
 
 def median_ms(function):
@@ -115,9 +119,9 @@ def build(stories):
         "web_url_hash": "encode(sha256(convert_to(s.url, 'UTF8')), 'hex')",
         "quality": "CASE WHEN s.i % 10 = 0 THEN NULL ELSE (s.i * 37) % 130 END",
         "heat": "(s.i * 53) % 400",
-        "published": "s.i % 5 <> 0",
-        "review_state": "CASE WHEN s.i % 5 <> 0 THEN 'published' ELSE 'waiting' END",
-        "decided_by": "CASE WHEN s.i % 5 <> 0 THEN 'source' ELSE '' END",
+        "published": PUBLISHED,
+        "review_state": f"CASE WHEN {PUBLISHED} THEN 'published' ELSE 'waiting' END",
+        "decided_by": f"CASE WHEN {PUBLISHED} THEN 'source' ELSE '' END",
         # Every imported story has a cluster; here each is a cluster of one, made
         # below (the foreign key is checked at the batch's commit).
         "cluster_id": "s.i + 1",
@@ -126,7 +130,7 @@ def build(stories):
         "content_hash": "md5(s.i::text)",
         "data_hash": "md5(s.url)",
         "imported_at": "now()",
-        "imported_published": "s.i % 5 <> 0",
+        "imported_published": PUBLISHED,
         "imported_quality": "CASE WHEN s.i % 10 = 0 THEN NULL ELSE (s.i * 37) % 130 END",
         # What articles_search_document() computes, with the outlet and topic at hand.
         "search_vector": "setweight(to_tsvector('english', s.title), 'A')"
