@@ -18,6 +18,7 @@ from .clusters.public import one_per_cluster
 from .filters import filter_or_400
 from .jsonerrors import json_errors
 from .models import Article, Pin, Topic
+from .paging import page_rows
 
 PAGE_SIZE = 30
 """The original's page size (a full page in ../shared/corpus/api/ holds 30 items)."""
@@ -45,7 +46,7 @@ def news(request, topic_slug=None, page=None):
         queryset = one_per_cluster(queryset)
     start = (page - 1) * PAGE_SIZE
     # One row beyond the page tells whether a next page exists, without a COUNT.
-    rows = list(queryset[start : start + PAGE_SIZE + 1])
+    rows = page_rows(queryset, start, start + PAGE_SIZE + 1)
     if not rows and page > 1:
         raise Http404("No such page.")
     has_next = len(rows) > PAGE_SIZE

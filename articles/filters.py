@@ -6,13 +6,15 @@ import django_filters
 from django import forms
 from django.core.exceptions import BadRequest
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db import connections
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.utils.html import format_html, format_html_join
 
 from providers.models import Provider
 
 from .models import Article, Topic
-from .search import order_matches, search_articles, validate_search
+from .search import best_of_newest, order_matches, search_articles, validate_search
 
 
 class ChoiceByValueField(forms.ModelChoiceField):
@@ -27,10 +29,32 @@ class ModelChoiceByValueFilter(django_filters.ModelChoiceFilter):
     field_class = ChoiceByValueField
 
 
+MAX_TYPES = 50
+"""The type filter offers at most this many types (the corpus has a handful)."""
+
+
 def story_types():
-    """The types published stories have, for the type filter's choice (one query)."""
-    types = Article.objects.published().order_by("type").values_list("type", flat=True)
-    return [("", "All types"), *((value, value) for value in types.distinct() if value)]
+    """The types published stories have, for the type filter's choice (one query).
+
+    A recursive query that asks ``article_type_idx`` for the first type, then for
+    the first one after it, and so on: one index probe per type, where ``SELECT
+    DISTINCT type`` read every published story (250 ms a page at a million).
+    """
+    public = Article.objects.published().exclude(type="").order_by("type").values("type")
+    first = public[:1]
+    after = public.filter(type__gt=RawSQL("found.type", ()))[:1]
+    (first_sql, first_params), (after_sql, after_params) = (
+        query.query.sql_with_params() for query in (first, after)
+    )
+    sql = (
+        f"WITH RECURSIVE found(type) AS (SELECT ({first_sql}) UNION ALL"
+        f" SELECT ({after_sql}) FROM found WHERE found.type IS NOT NULL)"
+        f" SELECT type FROM found WHERE type IS NOT NULL LIMIT {MAX_TYPES}"
+    )
+    with connections[public.db].cursor() as cursor:
+        cursor.execute(sql, (*first_params, *after_params))
+        types = [value for (value,) in cursor.fetchall()]
+    return [("", "All types"), *((value, value) for value in types)]
 
 
 class QueriedSelect(forms.Select):
@@ -116,8 +140,16 @@ class ArticleFilter(django_filters.FilterSet):
     )
 
     def filter_search(self, queryset, name, value):
-        # Best matches first; an explicit ?sort= (applied after) re-orders them.
-        return search_articles(queryset, value, order_by_rank=True)
+        # Relevance order (the default with ?q=) is applied in filter_queryset,
+        # once every filter has narrowed the matches; ?sort= orders them instead.
+        return search_articles(queryset, value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if (data.get("q") or "").strip() and not data.get("sort"):
+            return best_of_newest(queryset)
+        return queryset
 
     def filter_provider(self, queryset, name, value):
         return queryset.filter(outlet_named(value, prefix="provider__"))

@@ -2,7 +2,7 @@
 
 Every public page's navigation and the ``/topics/`` index read it, so it is one
 query whatever the number of topics, and with the page cache on it is built once
-per generation (``newsroom.pagecache.cached_for_generation``). A topic's count is
+per generation (``newsroom.pagecache.kept_for_generation``). A topic's count is
 of the published stories carrying it, counted up to the lists' cap (``paging``)
 (past it the page says "more than"). A topic whose parent the public may not see
 stands at the top; a loop of parents (possible in hand-edited files) is cut where
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import IntegerField, OuterRef, Subquery
 
-from newsroom.pagecache import cached_for_generation
+from newsroom.pagecache import kept_for_generation
 
 from .models import Article, Topic
 from .paging import CappedPaginator, capped
@@ -60,7 +60,7 @@ def public_taxonomy(request=None):
     """The taxonomy, built once per request (the page's views and its navigation share it)."""
     if request is not None and hasattr(request, "public_taxonomy"):
         return request.public_taxonomy
-    taxonomy = cached_for_generation("taxonomy", build_taxonomy)
+    taxonomy = kept_for_generation("taxonomy", build_taxonomy) or build_taxonomy()
     if request is not None:
         request.public_taxonomy = taxonomy
     return taxonomy

@@ -11,7 +11,11 @@ function the trigger uses, one topic link and one image per story; 200 outlets,
 through django.test.Client (the admin's as an editor) and reported as the median
 of several requests with its query count, beside a bare-ORM baseline measured in
 the same run: the same filter and order fetching one page of rows.
-``-v`` also prints each page's three slowest queries.
+``-v`` also prints each page's three slowest queries. ``--build-only`` builds and
+stops; ``--reuse`` measures a database built before (same STORIES) without
+building, so two versions of the code can be measured on the same data:
+    bin/with-postgres bash -c 'python bench/million.py --build-only; sleep 1d' &
+    DATABASE_URL=... .venv/bin/python bench/million.py --reuse -v
 """
 
 import os
@@ -31,8 +35,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, models  # noqa: E402
+from django.db import connection, models, transaction  # noqa: E402
+from django.db.models import F  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
 from articles.models import Article, ArticleImage, Topic  # noqa: E402
@@ -46,6 +52,10 @@ from providers.models import Provider  # noqa: E402
 REPEAT = 5
 BATCH = 100_000
 OUTLETS, TOPICS = 200, 40
+# 80 % published, by the story number modulo a prime: independent of the outlet
+# (mod 200), topic (mod 40), type (mod 20) and score (mod 10), so that, as in real
+# data, no outlet, topic or type is carried only by unpublished stories.
+PUBLISHED = "s.i * 2654435761 % 97 >= 19"
 
 
 def median_ms(function):
@@ -109,13 +119,18 @@ def build(stories):
         "web_url_hash": "encode(sha256(convert_to(s.url, 'UTF8')), 'hex')",
         "quality": "CASE WHEN s.i % 10 = 0 THEN NULL ELSE (s.i * 37) % 130 END",
         "heat": "(s.i * 53) % 400",
-        "published": "s.i % 5 <> 0",
+        "published": PUBLISHED,
+        "review_state": f"CASE WHEN {PUBLISHED} THEN 'published' ELSE 'waiting' END",
+        "decided_by": f"CASE WHEN {PUBLISHED} THEN 'source' ELSE '' END",
+        # Every imported story has a cluster; here each is a cluster of one, made
+        # below (the foreign key is checked at the batch's commit).
+        "cluster_id": "s.i + 1",
         "provider_id": "p.id",
         "source_file": "'news/' || s.i || '.md'",
         "content_hash": "md5(s.i::text)",
         "data_hash": "md5(s.url)",
         "imported_at": "now()",
-        "imported_published": "s.i % 5 <> 0",
+        "imported_published": PUBLISHED,
         "imported_quality": "CASE WHEN s.i % 10 = 0 THEN NULL ELSE (s.i * 37) % 130 END",
         # What articles_search_document() computes, with the outlet and topic at hand.
         "search_vector": "setweight(to_tsvector('english', s.title), 'A')"
@@ -146,15 +161,26 @@ def build(stories):
         f"SELECT a.id, {first_topic} + (substr(a.slug, 7)::bigint % {TOPICS}) "
         "FROM articles_article a WHERE a.id BETWEEN :lo AND :hi"
     )
+    clusters = (
+        "INSERT INTO articles_cluster (id, lead_id, lead_chosen, created_at, updated_at) "
+        "SELECT a.cluster_id, a.id, false, now(), now() "
+        "FROM articles_article a WHERE a.id BETWEEN :lo AND :hi"
+    )
     with connection.cursor() as cursor:
         for start in range(0, stories, BATCH):
             stop = min(stories, start + BATCH) - 1
             cursor.execute("SELECT coalesce(max(id), 0) FROM articles_article")
             (last,) = cursor.fetchone()
-            cursor.execute(between(articles, start, stop))
+            with transaction.atomic():
+                cursor.execute(between(articles, start, stop))
+                cursor.execute(between(clusters, last + 1, last + BATCH))
             cursor.execute(between(images, last + 1, last + BATCH))
             cursor.execute(between(links, last + 1, last + BATCH))
             print(f"  {stop + 1:>9,} stories", flush=True)
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('articles_cluster', 'id'), max(id)) "
+            "FROM articles_cluster"
+        )
         cursor.execute("VACUUM ANALYZE")
 
 
@@ -166,6 +192,11 @@ def cases(stories):
     deep = max(2, min(2000, stories // 500))
     admin_deep = max(2, min(2000, stories // 500))
     ordered = Article.objects.order_by("-published_at", "-id")
+    by_quality = published.order_by(F("quality").desc(nulls_last=True), "-published_at", "-id")
+
+    def ranked(term):
+        return search_articles(published, term, order_by_rank=True)
+
     a = "/admin/articles/article/"
     return [
         ("/", "/", {}, published, 20, False),
@@ -180,7 +211,16 @@ def cases(stories):
             False,
         ),
         ("/?min_quality=90", "/", {"min_quality": 90}, published.filter(quality__gte=90), 20, 0),
-        ("/?q=robot", "/", {"q": "robot"}, search_articles(published, "robot"), 20, False),
+        ("/?sort=quality", "/", {"sort": "quality"}, by_quality, 20, False),
+        ("/?q=robot", "/", {"q": "robot"}, ranked("robot"), 20, False),
+        (
+            "/?q=robot&sort=newest",
+            "/",
+            {"q": "robot", "sort": "newest"},
+            search_articles(published, "robot"),
+            20,
+            False,
+        ),
         ("/?q=zeppelin", "/", {"q": "zeppelin"}, search_articles(published, "zeppelin"), 20, 0),
         ("story page", f"/articles/{story.slug}/", {}, published.filter(pk=story.pk), 1, False),
         ("/api/news/", "/api/news/", {}, published, 20, False),
@@ -201,7 +241,14 @@ def cases(stories):
         ("admin one topic", a, {"topic": topic.pk}, ordered.filter(topics=topic), 100, True),
         ("admin q=robot", a, {"q": "robot"}, search_articles(ordered, "robot"), 100, True),
         ("admin q=zeppelin", a, {"q": "zeppelin"}, search_articles(ordered, "zeppelin"), 100, 1),
-        ("admin by quality", a, {"o": "-4"}, ordered.order_by("-quality", "-id"), 100, True),
+        (
+            "admin by quality",
+            a,
+            {"o": "-4"},
+            ordered.order_by(F("quality").desc(nulls_last=True), "-id"),
+            100,
+            True,
+        ),
         (
             f"admin page {admin_deep}",
             a,
@@ -220,11 +267,16 @@ def main():
     assert connection.vendor == "postgresql", "run under bin/with-postgres"
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    build(stories)
-    built = time.perf_counter() - started
-    print(f"{stories:,} stories built in {built:.0f} s")
+    if "--reuse" in sys.argv:
+        print(f"{Article.objects.count():,} stories already built")
+    else:
+        build(stories)
+        built = time.perf_counter() - started
+        print(f"{stories:,} stories built in {built:.0f} s", flush=True)
+    if "--build-only" in sys.argv:
+        return
     reader, editor = Client(), Client()
-    editor.force_login(make_editor())
+    editor.force_login(User.objects.filter(username="editor").first() or make_editor())
     print(f"\n{'page':22} {'ms':>8} {'queries':>8} {'ORM ms':>8} {'ratio':>6}")
     with override_settings(
         STORAGES={

@@ -59,30 +59,35 @@ def pages_changed():
         store.incr(GENERATION_KEY)
 
 
+def kept_for_generation(name, compute):
+    """``compute()``, kept in the shared cache until the next ``pages_changed()``.
+
+    For what many pages ask and only a change of public content changes (which
+    topics and outlets are public, the topic navigation). Like a page, it is kept no
+    longer than until the next scheduled change (``storage_seconds``). None when the
+    page cache is off: callers then ask the database, since a per-process copy could
+    not be retired.
+    """
+    if not enabled():
+        return None
+    store = _cache()
+    key = f"pagecache:{_generation(store)}:value:{name}"
+    value = store.get(key)
+    if value is None:
+        computed_at = timezone.now()
+        value = compute()
+        seconds = storage_seconds(computed_at)
+        if seconds > 0:
+            store.set(key, value, timeout=seconds)
+    return value
+
+
 def _generation(store):
     generation = store.get(GENERATION_KEY)
     if generation is None:
         store.add(GENERATION_KEY, 0, timeout=None)
         generation = store.get(GENERATION_KEY, 0)
     return generation
-
-
-def cached_for_generation(name, build):
-    """``build()``'s value, kept until the next ``pages_changed()`` when the cache is on.
-
-    For a costly piece that every page shows (the topic navigation): pages for
-    signed-in staff and pages not yet stored reuse it, and it retires with them.
-    Without the cache nothing could retire it, so it is built each time.
-    """
-    if not enabled():
-        return build()
-    store = _cache()
-    key = f"pagecache:{_generation(store)}:part:{name}"
-    value = store.get(key)
-    if value is None:
-        value = build()
-        store.set(key, value, timeout=settings.PAGE_CACHE_SECONDS)
-    return value
 
 
 def page_key(request, generation):

@@ -1,10 +1,10 @@
-from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
 from articles import validators
+from articles.models import carries_public_story, public_by_rule
 
 from .logos import remote_images
 
@@ -12,8 +12,8 @@ from .logos import remote_images
 class ProviderQuerySet(models.QuerySet):
     def public(self):
         """Outlets the public may see: defined by their own file, or carrying a public story."""
-        stories = apps.get_model("articles", "Article").objects.published()
-        return self.filter(~Q(source_file="") | Exists(stories.filter(provider=OuterRef("pk"))))
+        rule = ~Q(source_file="") | carries_public_story(provider=OuterRef("pk"))
+        return public_by_rule(self, rule)
 
 
 class Provider(models.Model):

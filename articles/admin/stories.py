@@ -5,6 +5,7 @@ from django.db.models import F
 from django.template.defaultfilters import truncatechars
 
 from ..models import Article, ArticleImage, RelatedLink, RuleHit
+from ..paging import CappedQuerySetPaginator
 from ..review_states import record_editor_change
 from ..search import search_articles
 from . import actions, clusters, editorial, queue, versions
@@ -115,8 +116,11 @@ class ArticleAdmin(PlainListErrors, LabelledListEditMixin, SafeListEditMixin, ad
     list_select_related = ()  # Not joined but prefetched: see ArticleChangeList.
     list_prefetch_related = ["provider"]
     list_per_page = 100
-    # One COUNT of the filtered rows per page is cheap (an index scan); a
-    # second, unfiltered one for "N total" is not worth it on every page.
+    # Counting stops at 10,000 rows (past that the list says "about N", the
+    # planner's estimate on PostgreSQL), and deep pages skip rows as bare ids:
+    # the exact COUNT(*) cost 116–470 ms a page at a million stories. No second,
+    # unfiltered count for "N total" either.
+    paginator = CappedQuerySetPaginator
     show_full_result_count = False
     date_hierarchy = "published_at"
     ordering = ["-published_at", "-id"]
