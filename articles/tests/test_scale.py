@@ -17,6 +17,7 @@ from providers.models import Provider
 
 from .admin_helpers import CHANGELIST
 from .factories import ArticleFactory, ProviderFactory, TopicFactory
+from .test_public_paging import LIST_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +130,7 @@ class TestDeepPages:
 
 
 # The list page's queries (test_public_paging.LIST_QUERIES), plus the ids first.
-DEEP_PAGE_QUERIES = 8
+DEEP_PAGE_QUERIES = LIST_QUERIES + 1
 
 
 class TestRankWindow:
