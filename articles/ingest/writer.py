@@ -186,7 +186,7 @@ def batch_written(created_ids, updated_ids, now, signed=None, rewritten=()):
     knows which stories the batch created and which it rewrote (their children
     are written by now).
 
-    Search vectors and review (coverage, rules) for all of them; clusters for the
+    Search vectors, versions and the rules for all of them; clusters for the
     new ones, batch by batch, so the clustering runs while the parse workers
     read the next files instead of after the last one (docs/performance.md);
     ``signed``: the clustering signatures the parse workers made, by story id;
