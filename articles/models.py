@@ -225,6 +225,15 @@ class VersionSource(models.Model):
         default="",
         help_text='Who made the change when no editor did: "import" or "rule: NAME".',
     )
+    # The story's topics as the version found them (articles/history.py): a column
+    # of the version rather than simple-history's m2m_fields, whose table of links
+    # per version the bulk INSERT ... SELECT could not fill in the same statement.
+    topic_slugs = models.TextField(
+        null=True,
+        blank=True,
+        help_text="The story's topics, their slugs in the story's order, space-separated; "
+        "empty for none, NULL in versions from before topics were kept.",
+    )
 
     class Meta:
         abstract = True

@@ -172,10 +172,16 @@ class ArticleAdmin(PlainListErrors, LabelledListEditMixin, SafeListEditMixin, ad
         # Every editor's save is a decision: rules leave the story alone from now on.
         if not isinstance(form, self.get_changelist_form(request)):
             record_editor_change(obj, form.changed_data)
-            # The version the save leaves (simple-history's signal): who and why.
-            obj._history_user = request.user
-            obj._change_reason = versions.form_reason(form, change)
+            # The form's topics and inlines are written after the row: its one version
+            # is recorded once they are (save_related), not by simple-history's
+            # signal nor by the topics' (history.topics_changed).
+            obj.skip_history_when_saving = True
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.__dict__.pop("skip_history_when_saving", None):  # not a list edit
+            versions.record_form_version(request, form, formsets, change)
 
     def list_edit_also_saves(self, obj, changed):
         return record_editor_change(obj, changed)

@@ -14,7 +14,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from ..history import compared_fields, latest_version_id, versions_of, who
+from ..history import (
+    TOPICS,
+    compared_fields,
+    latest_version_id,
+    shown_topics,
+    topic_slugs_of,
+    versions_of,
+    who,
+)
 from ..models import Article
 
 SHOWN_CHARS = 300
@@ -103,7 +111,28 @@ class ArticleForm(forms.ModelForm):
                 f"Changed meanwhile. Their value: {_shown(field, theirs)}; yours: "
                 f"{_shown(field, yours)}; you loaded: {shown_before}."
             )
+        if "topics" in self.fields and "topics" in cleaned:
+            conflict = _topics_conflict(cleaned["topics"], current, loaded)
+            if conflict:
+                conflicts["topics"] = conflict
         return conflicts
+
+
+def _topics_conflict(chosen, current, loaded):
+    """The topics' conflict message, or None: as for a field, but the order of a
+    story's topics is not the editor's choice in the form, so sets are compared."""
+    theirs = topic_slugs_of(current.pk)
+    before = getattr(loaded, TOPICS) if loaded is not None else None
+    if before is not None and before.split() == theirs.split():
+        return None  # nobody else changed them
+    yours = " ".join(topic.slug for topic in chosen)
+    if set(yours.split()) == set(theirs.split()):
+        return None
+    shown_before = shown_topics(before) if before is not None else "unknown"
+    return (
+        f"Changed meanwhile. Their topics: {shown_topics(theirs)}; yours: "
+        f"{shown_topics(yours)}; you loaded: {shown_before}."
+    )
 
 
 def _token(history_id):

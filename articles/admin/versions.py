@@ -40,10 +40,24 @@ def urls(model_admin):
     ]
 
 
-def form_reason(form, change):
+def record_form_version(request, form, formsets, change):
+    """The story form's version, once the story, its topics and its inlines are saved."""
+    kind = history.CHANGED if change else history.CREATED
+    reason = form_reason(form, formsets, change)
+    history.record_versions([form.instance.pk], request.user, reason=reason, kind=kind)
+
+
+def form_reason(form, formsets, change):
+    """ "Changed in the story form: " and what changed, the inlines (images, related
+    stories, corrections) named too: the version keeps their story's topics, not them."""
     if not change:
         return "Added in the story form"
     labels = [str(form.fields[name].label or name) for name in form.changed_data]
+    labels += [
+        str(formset.model._meta.verbose_name_plural)
+        for formset in formsets
+        if formset.has_changed()
+    ]
     return f"Changed in the story form: {', '.join(labels)}" if labels else "Saved unchanged"
 
 
@@ -164,9 +178,7 @@ def revert_view(request, model_admin, object_id, history_id):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[story.pk]))
     current = Article.objects.get(pk=story.pk)
     changes = [
-        change
-        for change in history.differences(current, version)
-        if change.name in history.REVERTED_FIELDS
+        change for change in history.differences(current, version) if history.is_reverted(change)
     ]
     context = _context(
         request,

@@ -9,7 +9,7 @@ from articles.clusters import editing
 from articles.models import Article
 
 from .admin_helpers import CHANGELIST, change_form_data, form_data, make_editor, row_index
-from .factories import ArticleFactory
+from .factories import ArticleFactory, TopicFactory
 from .helpers import news_text, run_import, write
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +106,27 @@ class TestStoryForm:
             "Changed meanwhile. Their value: 'Published'; yours: 'Waiting'; you loaded: 'Waiting'."
         )
         assert Article.objects.get(pk=story.pk).published
+
+    def test_topics_changed_meanwhile_refuse_the_save_with_theirs(
+        self, editor_client, second_editor_client
+    ):
+        names = ("alpha", "beta", "gamma")
+        alpha, beta, gamma = (TopicFactory(name=n.title(), slug=n) for n in names)
+        story = ArticleFactory(topics=[alpha])
+        mine = change_form_data(editor_client, story)
+        theirs = change_form_data(second_editor_client, story)
+        saved = save(second_editor_client, story, theirs, topics=[str(beta.pk)])
+        assert saved.status_code == 302
+
+        response = save(editor_client, story, mine, topics=[str(alpha.pk), str(gamma.pk)])
+        assert response.status_code == 200
+        assert errors_of(response)["topics"] == (
+            "Changed meanwhile. Their topics: beta; yours: alpha, gamma; you loaded: alpha."
+        )
+        assert list(story.topics.values_list("slug", flat=True)) == ["beta"]
+        # The same topics on both sides lose nothing: that save goes through.
+        again = {**mine, "loaded_version": mine["loaded_version"]}
+        assert save(editor_client, story, again, topics=[str(beta.pk)]).status_code == 302
 
     def test_a_change_outside_the_form_is_no_conflict(self, editor_client, editor):
         """A cluster pin meanwhile touches no field of the form: the save goes through."""
