@@ -35,7 +35,7 @@ def news(request, topic_slug=None, page=None):
     """A page of published stories, narrowed by an optional topic and the list filters."""
     page = _page_number(page if page is not None else request.GET.get("page", "1"))
     stories = Article.objects.published().for_list().with_corrections()
-    pins = Pin.objects.select_related("topic")
+    pins = Pin.objects.showing().select_related("topic")
     stories = stories.prefetch_related(Prefetch("pins", queryset=pins))
     queryset = filter_or_400(request, stories).qs
     topic = None
@@ -88,7 +88,7 @@ def article_to_dict(article, topic=None):
             item[name] = _plain_value(article, shown[name])
         else:
             item[name] = extra.get(name)
-    pins = [pin for pin in article.pins.all() if pin.is_active()]
+    pins = article.pins.all()  # those showing now (the prefetch's Pin.objects.showing())
     if pins:
         item["featuredContent"] = [pin_to_dict(pin) for pin in pins]
         item["highlight"] = any(pin.topic_id == getattr(topic, "pk", None) for pin in pins) or None

@@ -1,14 +1,26 @@
 """Featured slots: stories an editor pins to the top of the home page or a topic page.
 
 A pin names its place (no topic: the home page; a topic: that topic's page), its
-position (lower first) and optionally when it expires. Expiry and the story's own
-public rule are both checked when the page's query is built, so an expired pin or
-a pinned story the public may not see simply does not show; no job removes them.
+position (lower first) and optionally when it expires. Expiry, the story's own
+public rule and, for a topic's pin, the story still carrying the topic are all
+checked when the page's query is built, so an expired pin, a pinned story the
+public may not see or one no longer in the topic simply does not show; no job
+removes them. The pin's admin form refuses a topic the story is not in.
 """
 
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+
+
+def in_its_place():
+    """The condition "the pin's story is in the pin's topic" (always true on the home page)."""
+    from .models import Article
+
+    carries = Article.topics.through.objects.filter(
+        article_id=OuterRef("article_id"), topic_id=OuterRef("topic_id")
+    )
+    return Q(topic__isnull=True) | Q(Exists(carries))
 
 
 class PinQuerySet(models.QuerySet):
@@ -16,6 +28,10 @@ class PinQuerySet(models.QuerySet):
         """Pins that have not expired at ``now``."""
         now = now or timezone.now()
         return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+    def showing(self, now=None):
+        """Pins readers see at ``now`` (given a public story): unexpired, in their place."""
+        return self.active(now).filter(in_its_place())
 
 
 class Pin(models.Model):
@@ -67,7 +83,7 @@ class Pin(models.Model):
 def featured(stories, topic=None, now=None):
     """``stories`` (already public-only) pinned to the home page or ``topic``, in pin order."""
     place = {"topic": topic} if topic is not None else {"topic__isnull": True}
-    pins = Pin.objects.active(now).filter(**place)
+    pins = Pin.objects.showing(now).filter(**place)
     position = pins.filter(article=OuterRef("pk")).order_by("position", "id").values("position")
     # Driven by the pins (a handful), not by a pass over every public story.
     return (

@@ -4,14 +4,16 @@
 one screen long. The Pin admin (the featured slots' own list) is at the end.
 """
 
+from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
-from django.db.models import Max
+from django.db import models, transaction
+from django.db.models import ExpressionWrapper, Max
 from django.utils import timezone
 
 from newsroom import pagecache
 
 from ..models import PUBLIC_FIELDS, Correction, Pin
+from ..pins import in_its_place
 
 PIN_FIELDS = ("article", "topic", "position", "expires_at")
 
@@ -67,8 +69,27 @@ def pin_to_home(modeladmin, request, queryset):
     modeladmin.message_user(request, text, messages.SUCCESS)
 
 
+class PinForm(forms.ModelForm):
+    class Meta:
+        model = Pin
+        fields = ["article", "topic", "position", "expires_at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        article, topic = cleaned.get("article"), cleaned.get("topic")
+        if article is not None and topic is not None and not article.topics.filter(pk=topic.pk):
+            # Its topic page would never show it (pins.in_its_place): say so now.
+            self.add_error(
+                "topic",
+                f"topic: the story “{article}” is not in the topic “{topic}”; add the "
+                "topic to the story first, or choose one of its topics (or none: the home page).",
+            )
+        return cleaned
+
+
 @admin.register(Pin)
 class PinAdmin(admin.ModelAdmin):
+    form = PinForm
     list_display = ["article", "place", "position", "expires_at", "showing"]
     list_display_links = ["article"]
     list_editable = ["position", "expires_at"]
@@ -87,6 +108,7 @@ class PinAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .only(*PIN_FIELDS, *(f"article__{name}" for name in shown), "topic__name")
+            .annotate(in_place=ExpressionWrapper(in_its_place(), models.BooleanField()))
         )
 
     @admin.display(description="place", ordering="topic__name")
@@ -95,7 +117,6 @@ class PinAdmin(admin.ModelAdmin):
 
     @admin.display(description="showing", boolean=True)
     def showing(self, pin):
-        """Shown to readers now: not expired, and the story is public."""
+        """Shown to readers now: not expired, in its place, and the story is public."""
         now = timezone.now()
-        unexpired = pin.expires_at is None or pin.expires_at > now
-        return unexpired and pin.article.is_public(now)
+        return pin.is_active(now) and pin.in_place and pin.article.is_public(now)

@@ -86,6 +86,19 @@ class TestTopicPage:
         other_page = client.get(reverse("articles:topic", kwargs={"slug": "other"}))
         assert featured_titles(other_page) == []
 
+    def test_a_pin_whose_story_is_not_in_the_topic_never_shows(self, client):
+        robots, other = TopicFactory(slug="robots"), TopicFactory(slug="other")
+        stray = ArticleFactory(title="Stray story", topics=[other])
+        leaving = ArticleFactory(title="Leaving story", topics=[robots])
+        Pin.objects.create(article=stray, topic=robots)  # as a script could
+        Pin.objects.create(article=leaving, topic=robots, position=1)
+        robots_url = reverse("articles:topic", kwargs={"slug": "robots"})
+        assert featured_titles(client.get(robots_url)) == ["Leaving story"]
+        leaving.topics.remove(robots)  # the editor takes the story out of the topic
+        assert featured_titles(client.get(robots_url)) == []
+        items = json.loads(client.get("/api/news/").content)["value"]
+        assert all(item["featuredContent"] is None for item in items)
+
 
 class TestApi:
     def test_featured_content_and_highlight(self, client):
@@ -188,3 +201,25 @@ class TestAdmin:
         assert "Live pin" in body and "Gone pin" in body
         assert body.count('alt="True"') == 1
         assert editor_client.get(reverse("admin:articles_pin_add")).status_code == 200
+
+    def test_the_form_refuses_a_topic_the_story_is_not_in_naming_the_field(self, editor_client):
+        robots, other = TopicFactory(name="Robots"), TopicFactory(name="Other")
+        story = ArticleFactory(title="Robot arms", topics=[robots])
+        data = {"article": story.pk, "position": "0", "expires_at_0": "", "expires_at_1": ""}
+        add = reverse("admin:articles_pin_add")
+        response = editor_client.post(add, {**data, "topic": other.pk})
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["topic"] == [
+            "topic: the story “Robot arms” is not in the topic “Other”; add the topic to the "
+            "story first, or choose one of its topics (or none: the home page)."
+        ]
+        assert not Pin.objects.exists()
+        assert editor_client.post(add, {**data, "topic": robots.pk}).status_code == 302
+        assert Pin.objects.get().topic == robots
+
+    def test_showing_column_says_no_for_a_pin_out_of_its_topic(self, editor_client):
+        robots = TopicFactory()
+        Pin.objects.create(article=ArticleFactory(title="In place", topics=[robots]), topic=robots)
+        Pin.objects.create(article=ArticleFactory(title="Out of place"), topic=robots)
+        body = editor_client.get(PIN_LIST).content.decode()
+        assert body.count('alt="True"') == 1 and body.count('alt="False"') == 1
