@@ -139,10 +139,30 @@ ENDED = "Ended"
 
 
 def shown_state(article, now):
-    """The state as editors see it: a published story outside its public window says why."""
+    """The state as editors see it: a published story outside its public window says why.
+
+    The same rules as filters: :func:`scheduled_condition`, :func:`ended_condition`."""
     if article.review_state == ReviewState.PUBLISHED:
         if article.publish_at is not None and article.publish_at > now:
             return SCHEDULED
         if article.unpublish_at is not None and article.unpublish_at <= now:
             return ENDED
     return article.get_review_state_display()
+
+
+def scheduled_condition(now):
+    """The stories :func:`shown_state` calls Scheduled at ``now``, as a filter."""
+    return models.Q(review_state=ReviewState.PUBLISHED, publish_at__gt=now)
+
+
+def ended_condition(now):
+    """The stories :func:`shown_state` calls Ended at ``now`` (a later end follows a
+    later start, a constraint says, so none of them is also Scheduled)."""
+    return models.Q(review_state=ReviewState.PUBLISHED, unpublish_at__lte=now)
+
+
+def leaving_condition(now):
+    """Published and public at ``now``, with a time set for it to leave the site."""
+    return models.Q(review_state=ReviewState.PUBLISHED, unpublish_at__gt=now) & (
+        models.Q(publish_at__isnull=True) | models.Q(publish_at__lte=now)
+    )

@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
+from ..review_states import ended_condition, leaving_condition, scheduled_condition
 from .listquery import id_value, text_value
 
 
@@ -41,6 +43,27 @@ class HeatBandFilter(BandFilter):
         "cool": ("Cool (below 10)", Q(heat__lt=10)),
         "none": ("No heat", Q(heat__isnull=True)),
     }
+
+
+class ScheduleFilter(BandFilter):
+    """Published stories by their times, as the state column shows them; each band is
+    a condition on the current time, built when the list is."""
+
+    title = "schedule"
+    parameter_name = "schedule"
+    bands = {
+        "scheduled": ("Scheduled (embargo not lifted yet)", scheduled_condition),
+        "leaving": ("Public, with an end time", leaving_condition),
+        "ended": ("Ended (end time passed)", ended_condition),
+        "none": (
+            "No times set",
+            lambda now: Q(publish_at__isnull=True, unpublish_at__isnull=True),
+        ),
+    }
+
+    def queryset(self, request, queryset):
+        band = self.bands.get(self.value())
+        return queryset.filter(band[1](timezone.now())) if band else queryset
 
 
 class TopLevelFilter(BandFilter):

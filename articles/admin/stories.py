@@ -10,7 +10,7 @@ from ..review_states import record_editor_change
 from ..search import search_articles
 from . import actions, clusters, editorial, queue, versions
 from .a11y import LabelledListEditMixin, LabelledTabularInline
-from .filters import HeatBandFilter, QualityBandFilter, TopicFilter, TypeFilter
+from .filters import HeatBandFilter, QualityBandFilter, ScheduleFilter, TopicFilter, TypeFilter
 from .listedit import SafeListEditMixin
 from .listquery import PlainListErrors, check_date_drilldown, check_search, search_too_long
 from .rules import rule_hits_html
@@ -106,6 +106,7 @@ class ArticleAdmin(PlainListErrors, LabelledListEditMixin, SafeListEditMixin, ad
     list_filter = [
         "published",
         "review_state",
+        ScheduleFilter,
         QualityBandFilter,
         HeatBandFilter,
         TypeFilter,

@@ -154,6 +154,47 @@ class TestStateColumn:
         assert f'<td class="field-shown_state">{SCHEDULED}</td>' in body
         assert f'<td class="field-shown_state">{ENDED}</td>' in body
 
+    @pytest.mark.parametrize(
+        "band, expected",
+        [
+            ("scheduled", {"soon"}),
+            ("leaving", {"leaving"}),
+            ("ended", {"over"}),
+            ("none", {"live", "plain draft"}),
+        ],
+    )
+    def test_schedule_filter_matches_the_state_column(self, editor_client, band, expected):
+        now = timezone.now()
+        ArticleFactory(title="live")
+        ArticleFactory(title="soon", publish_at=now + HOUR)
+        ArticleFactory(title="leaving", publish_at=now - HOUR, unpublish_at=now + HOUR)
+        ArticleFactory(title="over", publish_at=now - 2 * HOUR, unpublish_at=now - HOUR)
+        ArticleFactory(title="undecided", published=False, publish_at=now + HOUR)
+        ArticleFactory(title="plain draft", published=False)
+        response = editor_client.get(CHANGELIST, {"schedule": band})
+        assert response.status_code == 200
+        assert {a.title for a in response.context["cl"].result_list} == expected
+        states = {a.shown_state() for a in response.context["cl"].result_list}
+        shown = {
+            "scheduled": {SCHEDULED},
+            "leaving": {"Published"},
+            "ended": {ENDED},
+            "none": {"Published", "Waiting"},
+        }
+        assert states == shown[band]
+
+    def test_the_schedule_filter_follows_the_clock(self, editor_client):
+        """No job runs: an embargo that lifted leaves the Scheduled band by itself."""
+        story = ArticleFactory(title="soon", publish_at=timezone.now() + HOUR)
+
+        def titles():
+            response = editor_client.get(CHANGELIST, {"schedule": "scheduled"})
+            return [a.title for a in response.context["cl"].result_list]
+
+        assert titles() == ["soon"]
+        Article.objects.filter(pk=story.pk).update(publish_at=timezone.now() - HOUR)
+        assert titles() == []
+
     def test_list_costs_the_same_with_many_scheduled_rows(
         self, editor_client, django_assert_max_num_queries
     ):
@@ -167,6 +208,10 @@ class TestStateColumn:
         with django_assert_max_num_queries(12) as many:
             assert SCHEDULED in editor_client.get(CHANGELIST).content.decode()
         assert len(one) == len(many)
+        with django_assert_max_num_queries(12) as filtered:
+            response = editor_client.get(CHANGELIST, {"schedule": "scheduled"})
+            assert len(response.context["cl"].result_list) == 20
+        assert len(filtered) == len(many)
 
 
 class TestPreview:
