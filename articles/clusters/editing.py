@@ -12,12 +12,12 @@ from django.utils import timezone
 from articles import publishing
 from articles.history import record_versions
 from articles.models import Article, Cluster
+from articles.review_states import ReviewState
 
 from . import leads, outlets
 
 
 def _log(user, articles, message):
-    articles = list(articles)
     if articles:
         LogEntry.objects.log_actions(
             user_id=user.pk, queryset=articles, action_flag=CHANGE, change_message=message
@@ -38,10 +38,20 @@ def _place(articles, cluster, user, message):
     Cluster.objects.filter(pk__in=left, stories__isnull=True).delete()
     leads.refresh({cluster.pk, *left})
     outlets.refresh({cluster.pk, *left})
+    _record(user, articles, message)
+    _record(user, _stories(pinned_behind), f"Kept apart: {message}")
+    return len(articles)
+
+
+def _stories(pks):
+    """What a history entry names of each story."""
+    return list(Article.objects.filter(pk__in=pks).only("pk", "title"))
+
+
+def _record(user, articles, message):
+    """The change in each story's admin history, and a version of each."""
     _log(user, articles, message)
     record_versions([a.pk for a in articles], user, reason=message)
-    record_versions(pinned_behind, user, reason=f"Kept apart: {message}")
-    return len(articles)
 
 
 @transaction.atomic
@@ -80,20 +90,35 @@ def choose_lead(cluster, article, user):
     """Make ``article`` (moved into the cluster if need be) the lead readers see."""
     if article.cluster_id != cluster.pk:
         move_to(Article.objects.filter(pk=article.pk), cluster, user)
+    former = Cluster.objects.filter(pk=cluster.pk).values_list("lead_id", flat=True).first()
     Article.objects.filter(pk=article.pk).update(cluster_pinned=True)
     Cluster.objects.filter(pk=cluster.pk).update(lead=article, lead_chosen=True)
-    message = f"Chosen as the lead of cluster {cluster.pk}."
-    _log(user, [article], message)
-    record_versions([article.pk], user, reason=message)
+    _record(user, [article], f"Chosen as the lead of cluster {cluster.pk}.")
+    if former is not None and former != article.pk:
+        _record(
+            user,
+            _stories([former]),
+            f"No longer the lead of cluster {cluster.pk}: an editor chose story {article.pk}.",
+        )
 
 
 @transaction.atomic
 def publish_lead_only(cluster, user):
-    """Publish the lead and hold (unpublish) every other copy: one action, one history each."""
+    """Publish the lead and hold every other copy, published or waiting (a rejected one
+    stays rejected): one action, each change in its story's history and versions."""
     cluster.refresh_from_db()
     if cluster.lead_id is None:
         return 0, 0
     stories = Article.objects.filter(cluster=cluster)
-    published = publishing.publish(stories.filter(pk=cluster.lead_id), user)
-    held = publishing.unpublish(stories.exclude(pk=cluster.lead_id), user)
+    published = publishing.decide(
+        stories.filter(pk=cluster.lead_id),
+        user,
+        ReviewState.PUBLISHED,
+        logged="published",
+        reason=f"Published as the lead of cluster {cluster.pk}",
+    )
+    copies = stories.exclude(pk=cluster.lead_id).exclude(review_state=ReviewState.REJECTED)
+    held = publishing.decide(
+        copies, user, ReviewState.HELD, reason=f"Held as a copy of cluster {cluster.pk}'s lead"
+    )
     return published, held

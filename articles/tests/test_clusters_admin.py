@@ -166,8 +166,71 @@ class TestClusterPages:
         assert published == {first.pk: False, second.pk: True, third.pk: False}
         assert all(len(history(a)) > before[a.pk] for a in (first, third))
 
+    def test_publish_lead_holds_waiting_copies_and_leaves_rejected_ones(self, editor_client):
+        """The copies leave the review queue (held); a rejected copy stays rejected."""
+        first, second, third = story_cluster(3, published=False)
+        Article.objects.filter(pk=third.pk).update(review_state="rejected")
+        Cluster.objects.update(lead=second)
+        act(editor_client, CLUSTERS, "publish_lead_only", [second.cluster_id])
+        states = dict(Article.objects.values_list("pk", "review_state"))
+        assert states == {first.pk: "held", second.pk: "published", third.pk: "rejected"}
+
     def test_editors_cannot_add_or_delete_clusters(self, editor_client):
         first, _ = story_cluster(2)
         assert editor_client.get(reverse("admin:articles_cluster_add")).status_code == 403
         delete = reverse("admin:articles_cluster_delete", args=[first.cluster_id])
         assert editor_client.get(delete).status_code == 403
+
+
+class TestEachToolInTheStorysHistory:
+    """Every cluster tool shows on each story it changed: the story's history page
+    (the admin's log) and its versions page (a version whose reason says what happened)."""
+
+    def shows(self, client, story, text, logged=None):
+        """Whether the history page shows ``logged`` (by default ``text``) and a version's
+        reason ``text``."""
+        log = client.get(reverse("admin:articles_article_history", args=[story.pk]))
+        versions = client.get(reverse("admin:articles_article_versions", args=[story.pk]))
+        reasons = [row["version"].history_change_reason or "" for row in versions.context["rows"]]
+        in_log = (logged or text) in log.content.decode()
+        return in_log and any(text in reason for reason in reasons)
+
+    def test_split_names_the_story_split_off_and_those_kept_apart(self, editor_client):
+        first, second, third = story_cluster(3)
+        act(editor_client, CHANGELIST, "split_selected", [third.pk])
+        assert self.shows(editor_client, third, "Split off into cluster")
+        assert self.shows(editor_client, first, "Kept apart: Split off into cluster")
+        assert self.shows(editor_client, second, "Kept apart: Split off into cluster")
+
+    def test_move(self, editor_client):
+        (alone,), pair = story_cluster(1, key="a"), story_cluster(2, key="b")
+        act(editor_client, CHANGELIST, "group_selected", [alone.pk, *(s.pk for s in pair)])
+        assert self.shows(editor_client, alone, f"Moved to cluster {pair[0].cluster_id}.")
+
+    def test_merge(self, editor_client):
+        a, b = story_cluster(2, key="a"), story_cluster(1, key="b")
+        act(editor_client, CLUSTERS, "merge_selected", [a[0].cluster_id, b[0].cluster_id])
+        for story in (*a, *b):
+            assert self.shows(editor_client, story, "Merged into cluster")
+
+    def test_choosing_the_lead_names_the_new_and_the_former_lead(self, editor_client):
+        first, second = story_cluster(2, quality=50)
+        cluster = Cluster.objects.get()
+        url = reverse("admin:articles_cluster_change", args=[cluster.pk])
+        data = {"lead": second.pk, "stories-TOTAL_FORMS": "0", "stories-INITIAL_FORMS": "0"}
+        assert editor_client.post(url, data).status_code == 302
+        assert self.shows(editor_client, second, f"Chosen as the lead of cluster {cluster.pk}.")
+        assert self.shows(editor_client, first, f"No longer the lead of cluster {cluster.pk}")
+
+    def test_publish_the_lead_hold_the_copies(self, editor_client):
+        first, second = story_cluster(2, published=True)
+        Cluster.objects.update(lead=second)
+        act(editor_client, CLUSTERS, "publish_lead_only", [second.cluster_id])
+        cluster = second.cluster_id
+        # The log names the field, as every bulk action's entry does; the version says why.
+        held = f"Held as a copy of cluster {cluster}'s lead"
+        assert self.shows(editor_client, first, held, logged="Changed Review state.")
+        Article.objects.filter(pk=second.pk).update(published=False)
+        act(editor_client, CLUSTERS, "publish_lead_only", [cluster])
+        lead = f"Published as the lead of cluster {cluster}"
+        assert self.shows(editor_client, second, lead, logged="Changed Published.")
