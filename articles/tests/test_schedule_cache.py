@@ -64,6 +64,28 @@ def test_the_stored_timeout_is_capped_at_the_next_lift(page_cache, client):
     assert 30 <= stored_seconds(page_cache) <= 40
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles/out-now/",
+        "/topics/",
+        "/corrections/",
+        "/feeds/rss/",
+        "/feeds/json/",
+        "/api/news/",
+        "/sitemap.xml",
+        "/sitemap-articles.xml",
+    ],
+)
+def test_every_public_path_is_kept_only_until_the_next_lift(page_cache, client, path):
+    """Not only the home page: each public answer stored expires at the next change."""
+    ArticleFactory(slug="out-now")
+    ArticleFactory(publish_at=timezone.now() + dt.timedelta(seconds=40))
+    assert client.get(path).status_code == 200
+    assert served_from_cache(client.get(path))
+    assert 30 <= stored_seconds(page_cache, path) <= 40
+
+
 def test_the_stored_timeout_is_capped_at_the_next_fall(page_cache, client):
     ArticleFactory(unpublish_at=timezone.now() + dt.timedelta(seconds=50))
     client.get(HOME)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
 
-from articles.models import Article, Cluster, Pin
+from articles.models import Article, Cluster, Correction, Pin
 from articles.schedules import last_public_change, next_public_change
 from articles.tests.factories import ArticleFactory, ProviderFactory, TopicFactory
 from articles.tests.helpers import news_text, run_import, write
@@ -45,6 +45,7 @@ def embargoed():
         cluster=cluster,
         publish_at=timezone.now() + HOUR,
     )
+    Correction.objects.create(article=story, text="The date was wrong.")
     ArticleFactory(title="Neighbour", provider=outlet, topics=[topic])
     ArticleFactory(
         title="Other outlet's copy",
@@ -74,6 +75,8 @@ PATHS = {
     "api topic": ("/api/news/marvels/", lambda r: TITLE in api_titles(r)),
     "sitemap": ("/sitemap-articles.xml", lambda r: "/articles/embargoed-marvel/" in r.text),
     "cluster coverage": ("/articles/other-copy/", lambda r: TITLE in r.content.decode()),
+    "corrections": ("/corrections/", lambda r: TITLE in r.content.decode()),
+    "api collapsed": ("/api/news/?collapse=clusters", lambda r: TITLE in api_titles(r)),
 }
 
 
@@ -107,6 +110,31 @@ class TestEveryPublicPath:
         assert client.get(url).status_code == 404
         Article.objects.filter(pk=story.pk).update(publish_at=timezone.now() - HOUR)
         assert client.get(url).status_code == 200
+
+    def test_topics_and_outlets_known_only_through_it_follow_it_everywhere(self, client):
+        """Their pages, the topic index and their sitemaps: out, in, and out again."""
+        topic = TopicFactory(name="Secret topic", slug="secret-topic")
+        outlet = ProviderFactory(domain="secret.example", name="Secret Outlet")
+        story = ArticleFactory(topics=[topic], provider=outlet, publish_at=timezone.now() + HOUR)
+        ArticleFactory()  # something public, so every list has a page
+
+        def shown():
+            return {
+                "topic page": client.get("/topics/secret-topic/").status_code == 200,
+                "outlet page": client.get("/providers/secret.example/").status_code == 200,
+                "topic index": "Secret topic" in client.get("/topics/").content.decode(),
+                "topic sitemap": "/topics/secret-topic/" in client.get("/sitemap-topics.xml").text,
+                "outlet sitemap": "secret.example" in client.get("/sitemap-providers.xml").text,
+            }
+
+        assert not any(shown().values()), shown()
+        now = timezone.now()
+        Article.objects.filter(pk=story.pk).update(publish_at=now - dt.timedelta(seconds=1))
+        assert all(shown().values()), shown()
+        Article.objects.filter(pk=story.pk).update(
+            publish_at=now - HOUR, unpublish_at=now - dt.timedelta(seconds=1)
+        )
+        assert not any(shown().values()), shown()
 
 
 class TestTheRule:
