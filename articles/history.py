@@ -360,8 +360,8 @@ def _reverted_topics(article, version):
     missing = [slug for slug in slugs if slug not in found]
     if missing:
         raise RevertError(
-            f"topics: the topic {missing[0]!r} of {version_label(version)} no longer exists; "
-            "edit this story's topics instead."
+            f"topics: no topic has the address {missing[0]!r} of {version_label(version)} "
+            "any more (deleted, or its address changed); edit this story's topics instead."
         )
     return [found[slug] for slug in slugs]
 
