@@ -30,6 +30,14 @@ def link(story, *topics):
     through.objects.bulk_create(through(article=story, topic=topic) for topic in topics)
 
 
+def versioned_story(editor, *topics):
+    """A story in ``topics`` (in this order) and its version recording them."""
+    story = ArticleFactory()
+    link(story, *topics)
+    record_versions([story.pk], editor, reason="baseline")
+    return story, newest(story)
+
+
 def slugs_now(story):
     through = Article.topics.through.objects.filter(article=story).order_by("pk")
     return list(through.values_list("topic__slug", flat=True))
@@ -120,10 +128,7 @@ class TestCapture:
 class TestCompare:
     def test_the_versions_page_and_compare_show_a_topic_change(self, editor_client, editor, topics):
         alpha, beta, _ = topics
-        story = ArticleFactory()
-        link(story, alpha)
-        record_versions([story.pk], editor, reason="baseline")
-        before = newest(story)
+        story, before = versioned_story(editor, alpha)
         change_form_post(editor_client, story, topics=[str(beta.pk)])
         after = newest(story)
         page = editor_client.get(reverse("admin:articles_article_versions", args=[story.pk]))
@@ -140,10 +145,7 @@ class TestRevert:
         self, editor_client, editor, topics
     ):
         alpha, beta, gamma = topics
-        story = ArticleFactory()
-        link(story, gamma, alpha)
-        record_versions([story.pk], editor, reason="baseline")
-        good = newest(story)
+        story, good = versioned_story(editor, gamma, alpha)
         change_form_post(editor_client, story, topics=[str(beta.pk)])
         assert slugs_now(story) == ["beta"]
         url = reverse("admin:articles_article_version_revert", args=[story.pk, good.history_id])
@@ -175,10 +177,7 @@ class TestRevert:
 
     def test_revert_to_a_deleted_topic_is_refused_naming_it(self, editor_client, editor, topics):
         alpha, beta, _ = topics
-        story = ArticleFactory()
-        link(story, alpha)
-        record_versions([story.pk], editor, reason="baseline")
-        good = newest(story)
+        story, good = versioned_story(editor, alpha)
         link(story, beta)
         alpha.delete()
         url = reverse("admin:articles_article_version_revert", args=[story.pk, good.history_id])
