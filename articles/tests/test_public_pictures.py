@@ -10,6 +10,7 @@ from articles.tests.factories import (
     ProviderFactory,
     TopicFactory,
 )
+from articles.tests.public_support import image_urls, images_of
 
 pytestmark = pytest.mark.django_db
 
@@ -89,12 +90,6 @@ class TestBylineLogo:
         ) in html
 
 
-def images_of(html):
-    """Every ``<img>`` of the page's body as a dict of its attributes."""
-    body = html.split("<body>", 1)[1]
-    return [dict(re.findall(r'(\w+)="([^"]*)"', tag)) for tag in re.findall(r"<img [^>]*>", body)]
-
-
 def cards_of(html):
     return re.findall(r'<article class="card[^"]*">.*?</article>', html, re.S)
 
@@ -168,8 +163,7 @@ class TestValidSources:
         ArticleImageFactory(article=article, url="https://img.example/a picture.jpg")
         for html in (story_page(client, article), client.get("/").content.decode()):
             for image in images_of(html):
-                candidates = image.get("srcset", "").split(", ") if "srcset" in image else []
-                for url in [image["src"], *(c.rsplit(" ", 1)[0] for c in candidates)]:
+                for url in image_urls(image):
                     assert " " not in url and url.isascii(), image
         html = story_page(client, article)
         assert 'src="https://img.example/a%20picture.jpg"' in html
