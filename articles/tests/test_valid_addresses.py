@@ -7,14 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from . import factories
 from .demo_site import NOT_FOUND, public_pages
-from .factories import (
-    ArticleFactory,
-    ArticleImageFactory,
-    ProviderFactory,
-    RelatedLinkFactory,
-    TopicFactory,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,11 +48,13 @@ def addresses(html):
 def hostile_addresses(demo):
     """Stored URLs a page must encode: a story's picture and related link, an outlet's
     logo and a topic's picture, each with a space and a non-ASCII letter."""
-    outlet = ProviderFactory(domain="spaced.example", source_images=[{"url": SPACED}])
-    topic = TopicFactory(name="Spaced", slug="spaced", extra={"images": [SPACED]})
-    story = ArticleFactory(provider=outlet, topics=[topic], web_url="https://x.example/é b")
-    ArticleImageFactory(article=story, url=SPACED)
-    RelatedLinkFactory(article=story, web_url="https://x.example/a b?q=1 2")
+    outlet = factories.ProviderFactory(domain="spaced.example", source_images=[{"url": SPACED}])
+    topic = factories.TopicFactory(name="Spaced", slug="spaced", extra={"images": [SPACED]})
+    story = factories.ArticleFactory(
+        provider=outlet, topics=[topic], web_url="https://x.example/é b"
+    )
+    factories.ArticleImageFactory(article=story, url=SPACED)
+    factories.RelatedLinkFactory(article=story, web_url="https://x.example/a b?q=1 2")
     return [story.get_absolute_url(), outlet.get_absolute_url(), topic.get_absolute_url()]
 
 
