@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from images.files import digest_of, save_once
 from images.pictures import Picture, local_srcset, scaled
 from images.processing import width_thumbnail, width_thumbnail_size
-from newsroom.http_urls import http_url
+from newsroom.http_urls import http_url, valid_http_url
 
 # Story images are shown at these widths; the pictures pair them as 1x/2x.
 STORY_WIDTHS = (320, 640, 1280)
 CSS_CLASS = "story-image"
+TOPIC_CSS_CLASS = "topic-picture"
 
 
 EAGER_CARDS = 2
@@ -58,11 +59,25 @@ def story_picture(image, width=640, alt=None):
         src, srcset = local_srcset(names, width, original_width=image.local_width)
         shown_width, shown_height = scaled(image.local_width, image.local_height, width)
         return Picture(src, shown_width, shown_height, srcset, alt, CSS_CLASS)
-    url = http_url(_get(image, "url"))
+    url = valid_http_url(_get(image, "url"))
     if not url:
         return None
     shown_width, shown_height = scaled(_get(image, "width"), _get(image, "height"), width)
     return Picture(url, shown_width, shown_height, alt=alt, css_class=CSS_CLASS)
+
+
+def topic_picture(topic, size=64, alt=""):
+    """A topic's square picture ``size`` px wide: the first http(s) image its taxonomy file lists.
+
+    Topic files give bare URLs (``images: [url, …]``) without sizes, so the square box
+    is the page's; ``cache_images`` copies no topic picture, so it is always remote.
+    """
+    images = (topic.extra or {}).get("images") if topic else None
+    for image in images if isinstance(images, list) else []:
+        url = valid_http_url(_get(image, "url") if isinstance(image, Mapping) else image)
+        if url:
+            return Picture(url, size, size, alt=alt, css_class=TOPIC_CSS_CLASS)
+    return None
 
 
 def has_picture(image):

@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 
 from django.core.files.storage import default_storage
 
+from newsroom.http_urls import valid_http_url
+
 
 @dataclass(frozen=True)
 class Picture:
@@ -37,18 +39,16 @@ def local_srcset(names, shown, original_width=None):
 
 
 def remote_srcset(images, shown):
-    """``(src, srcset)`` from remote images ``[{"url": …, "width": …}]`` (URLs already checked)."""
+    """``(src, srcset)`` from remote images ``[{"url": …, "width": …}]`` (URLs already checked),
+    written as valid URLs."""
     one = remote_at_least(images, shown)
     two = remote_at_least(images, 2 * shown)
+    one_url, two_url = valid_http_url(one["url"]), valid_http_url(two["url"])
     srcset = ""
-    # A URL with whitespace or a comma would break srcset's own syntax.
-    if two is not one and not any(_breaks_srcset(image["url"]) for image in (one, two)):
-        srcset = f"{one['url']} 1x, {two['url']} 2x"
-    return one["url"], srcset
-
-
-def _breaks_srcset(url):
-    return "," in url or any(character.isspace() for character in url)
+    # A comma would break srcset's own syntax (whitespace is percent-encoded by now).
+    if two is not one and "," not in one_url + two_url:
+        srcset = f"{one_url} 1x, {two_url} 2x"
+    return one_url, srcset
 
 
 def at_least(sizes, wanted):
@@ -91,6 +91,12 @@ def boxed(picture, shown):
     across, down = BOX_RATIO
     css_class = f"{picture.css_class} {BOXED_CLASS}".strip()
     return replace(picture, width=shown, height=round(shown * down / across), css_class=css_class)
+
+
+def monogram(name):
+    """The letter that stands in for a logo or a topic's picture: the name's first letter or
+    digit, capitalised (shown behind the picture while it loads or if it fails)."""
+    return next((character.upper() for character in name or "" if character.isalnum()), "")
 
 
 def with_class(picture, css_class):

@@ -7,6 +7,8 @@ they are stripped, here and only here).
 
 from urllib.parse import urlsplit
 
+from django.utils.encoding import iri_to_uri
+
 HTTP_SCHEMES = ("http", "https")
 
 
@@ -22,3 +24,12 @@ def http_url(value):
     if parts.scheme.lower() in HTTP_SCHEMES and parts.netloc:
         return value
     return ""
+
+
+def valid_http_url(value):
+    """``http_url(value)`` written as a valid URL, for an ``href`` or a ``src``.
+
+    A space or other character a URL cannot hold is percent-encoded
+    (``iri_to_uri``); what is already encoded stays as it is.
+    """
+    return iri_to_uri(http_url(value))

@@ -14,17 +14,13 @@ register = template.Library()
 
 @register.filter
 def http_url(value):
-    """The URL when it is http(s), else "": written as a valid URL.
-
-    A space or other character a URL cannot hold is percent-encoded
-    (``iri_to_uri``); what is already encoded stays as it is.
-    """
-    return iri_to_uri(http_urls.http_url(value))
+    """The URL when it is http(s), else "": written as a valid URL (see ``valid_http_url``)."""
+    return http_urls.valid_http_url(value)
 
 
 @register.filter
 def related_url(link):
-    """Where a related story's link points, as a valid URL (see ``http_url``)."""
+    """Where a related story's link points, as a valid URL (see ``valid_http_url``)."""
     return iri_to_uri(links.related_story_url(link))
 
 

@@ -15,15 +15,23 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 LONG_WORD = "https://unbroken.example/" + "x" * 300
 """One unbroken "word" wider than any screen, as real outlet descriptions and URLs hold."""
 
+NOT_FOUND = "/no-such-page/"
+"""The demo's one page that is not there on purpose: the 404 page must fit too."""
 INDEX_PAGES = ["/topics/", "/corrections/"]
 """Index pages other branches add; each is visited where this checkout has it."""
 
 
 def import_demo():
-    """The demo as ``bin/demo`` imports it, then a story, outlet and topic of long words."""
+    """The demo as ``bin/demo`` imports it, then a story, outlet and topic of long words
+    (the topic with a picture, as the corpus's taxonomy files have)."""
     import_paths([FIXTURES / "topics", FIXTURES / "organizations", FIXTURES / "news"], workers=1)
     outlet = ProviderFactory(domain="unbroken.example", description=f"See {LONG_WORD}")
-    topic = TopicFactory(name="Unbroken", slug="unbroken", description=f"Read {LONG_WORD}")
+    topic = TopicFactory(
+        name="Unbroken",
+        slug="unbroken",
+        description=f"Read {LONG_WORD}",
+        extra={"images": [f"{LONG_WORD}.jpg"]},
+    )
     story = ArticleFactory(
         provider=outlet,
         title=f"Long {LONG_WORD}",
@@ -43,19 +51,22 @@ def public_pages():
     longest_title = max(Article.objects.published(), key=lambda a: len(a.title))
     widest_url = max(Article.objects.published(), key=lambda a: len(a.web_url))
     outlet = max(Provider.objects.public(), key=lambda p: len(p.description or ""))
+    demo_outlet = newest.provider
     child_topic = Topic.objects.public().filter(parent__isnull=False).first()
     pages = [
         "/",
+        "/?page=2",
         "/?q=ai&sort=quality",
         f"/?topic={child_topic.slug}&min_quality=10",
         "/?provider=unbroken.example",
         child_topic.get_absolute_url(),
         Topic.objects.get(slug="unbroken").get_absolute_url(),
         outlet.get_absolute_url(),
+        demo_outlet.get_absolute_url(),
         newest.get_absolute_url(),
         longest_title.get_absolute_url(),
         widest_url.get_absolute_url(),
-        "/no-such-page/",
+        NOT_FOUND,
     ]
     return pages + [path for path in INDEX_PAGES if _exists(path)]
 

@@ -134,15 +134,24 @@ class TestCorrectionsPage:
     def test_is_linked_from_the_footer(self, client):
         assert f'href="{CORRECTIONS}"' in client.get("/").content.decode()
 
-    def test_is_paged(self, client):
+    @pytest.fixture
+    def two_pages(self):
         story = ArticleFactory()
         Correction.objects.bulk_create(
             Correction(article=story, text=f"Fix {n}") for n in range(25)
         )
+
+    def test_is_paged(self, client, two_pages):
         assert len(client.get(CORRECTIONS).context["corrections"]) == 20
         assert len(client.get(CORRECTIONS, {"page": 2}).context["corrections"]) == 5
         assert client.get(CORRECTIONS, {"page": 3}).status_code == 404
         assert client.get(CORRECTIONS, {"page": "x"}).status_code == 404
+
+    def test_pages_name_their_neighbours_in_the_head_and_the_pager(self, client, two_pages):
+        for number, rels in [(1, {"next": "?page=2"}), (2, {"prev": CORRECTIONS})]:
+            head, body = client.get(CORRECTIONS, {"page": number}).content.decode().split("</head>")
+            for tag, html in (("link", head), ("a", body)):
+                assert dict(re.findall(rf'<{tag} rel="(prev|next)" href="([^"]*)"', html)) == rels
 
     def test_query_count_does_not_grow(self, client, django_assert_num_queries):
         """Budget: the capped count, the page of corrections (story and outlet joined), the nav."""

@@ -2,10 +2,12 @@
 
 import datetime as dt
 import html
+from urllib.parse import urlsplit
 
 import feedparser
 import pytest
 
+from articles.models import Article
 from articles.tests.factories import ArticleFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +94,33 @@ def test_every_list_page_offers_all_three_feeds(client):
     for kind in ("rss", "atom", "json"):
         assert f'href="/feeds/{kind}/?topic=vision"' in page
     assert 'type="application/feed+json"' in page
+
+
+def demo_titles():
+    """Each published demo story's title by its page's path."""
+    return {story.get_absolute_url(): story.title for story in Article.objects.published()}
+
+
+@pytest.mark.parametrize("url", ["/feeds/rss/", "/feeds/atom/"])
+def test_the_demos_feeds_parse_and_show_every_title_as_text(client, demo, url):
+    """The demo's whole feed: no bozo, and every entry's title is its story's, as text
+    (the fixture title holding ``<b>`` included)."""
+    feed = parsed(client, url)
+    titles = demo_titles()
+    shown = {urlsplit(entry.link).path: shown_text(entry.title_detail) for entry in feed.entries}
+    assert len(shown) > 20
+    assert {path: titles.get(path) for path in shown} == shown
+    assert any("<b>" in title for title in shown.values())
+
+
+def test_the_demos_json_feed_has_the_spec_keys_on_every_item(client, demo):
+    feed = client.get("/feeds/json/").json()
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert isinstance(feed["title"], str) and feed["title"]
+    titles = demo_titles()
+    assert len(feed["items"]) > 20
+    for item in feed["items"]:
+        assert isinstance(item["id"], str) and item["id"], item
+        assert item.get("content_text") or item.get("content_html"), item
+        assert titles[urlsplit(item["url"]).path] == item["title"]
+    assert any("<b>" in item["title"] for item in feed["items"])

@@ -15,7 +15,8 @@ from images.files import content_hash
 from images.tests.image_files import GOOD_JPEG, GOOD_PNG, TALL_PNG, ImageServer
 from providers.logos import LOGO_SIZES, logo_picture, logo_thumbnail_name
 
-from .factories import ArticleImageFactory, ProviderFactory
+from .factories import ArticleFactory, ArticleImageFactory, ProviderFactory
+from .public_support import image_urls, images_of
 
 pytestmark = pytest.mark.django_db
 
@@ -267,3 +268,28 @@ class TestCachingSourceLogos:
         provider.refresh_from_db()
         assert provider.cached_logo_url == server.url("/good.png")
         assert provider.cached_logo_error.startswith(server.url("/not-an-image"))
+
+
+class TestPagesShowTheCopies:
+    """After a run the public pages show our copies: the local thumbnails, never the
+    outlet's address, each file there at the shape its ``<img>`` states."""
+
+    def test_cards_story_page_and_outlet_page_use_the_local_thumbnails(self, server, client):
+        outlet = ProviderFactory(
+            source_images=[{"url": server.url("/good.png"), "width": 400, "height": 400}]
+        )
+        article = ArticleFactory(provider=outlet)
+        ArticleImageFactory(article=article, url=server.url("/good.jpg"), width=None, height=None)
+        code, out, _ = run("--allow-private-hosts")
+        assert (code, out.strip()) == (0, "2 images: 2 cached, 0 skipped, 0 failed")
+        for path in ("/", article.get_absolute_url(), outlet.get_absolute_url()):
+            html = client.get(path).content.decode()
+            assert server.url("/") not in html.split("<body>", 1)[1], path
+            pictures = images_of(html)
+            assert pictures, path
+            for picture in pictures:
+                for url in image_urls(picture):
+                    assert url.startswith("/media/"), (path, picture)
+                    width, height = stored_size(url.removeprefix("/media/"))
+                    shown = int(picture["width"]) / int(picture["height"])
+                    assert abs(width / height - shown) < 0.01, (path, picture)

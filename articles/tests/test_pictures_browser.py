@@ -1,8 +1,10 @@
 """Pictures that behave, in Debian's chromium at a phone's and a laptop's size.
 
-Outlets' pictures are answered by the test (a real PNG for some, a 404 for one), never
-fetched: a picture that fails shows the tidy placeholder, and no picture, arriving or
-failing, moves anything on the page (no layout shift at all).
+Outlets' pictures are answered by the test (a real PNG for some, a 404 for one) or
+fail as an unreachable host does (every other host is aborted), never fetched: a
+picture that fails shows its tidy placeholder — cards, story figures, logos, topic
+pictures alike — and no picture, arriving or failing, moves anything on the page (no
+layout shift at all).
 """
 
 import io
@@ -11,7 +13,7 @@ import pytest
 from PIL import Image
 
 from .browser import requires_chromium
-from .factories import ArticleFactory, ArticleImageFactory, ProviderFactory
+from .factories import ArticleFactory, ArticleImageFactory, ProviderFactory, TopicFactory
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
@@ -123,3 +125,76 @@ def test_a_story_without_a_picture_has_no_picture_box(live_server, chromium, sto
     assert card.locator(".card__image, img").count() == 0
     title = card.locator(".card__title").bounding_box()
     assert title["y"] - card.bounding_box()["y"] < 30  # the text starts the card
+
+
+# Every <img> of the page: did it fail, is it hidden, and what stands in its frame.
+PICTURES = """() => [...document.images].map((img) => {
+  const frame = img.closest(".picture-frame");
+  const placeholder = frame && frame.querySelector(".picture-frame__placeholder");
+  const box = (element) => element && JSON.stringify(element.getBoundingClientRect());
+  return {
+    img: img.outerHTML.slice(0, 90),
+    failed: img.complete && img.naturalWidth === 0,
+    hidden: getComputedStyle(img).visibility === "hidden",
+    stand_in: placeholder ? placeholder.innerText.trim() : "",
+    stand_in_fills_frame: Boolean(placeholder) && box(placeholder) === box(frame),
+    frame_area: frame ? frame.offsetWidth * frame.offsetHeight : 0,
+  };
+})"""
+
+
+@pytest.fixture
+def unreachable():
+    """A story with two pictures, its outlet's logo and its topic's picture, all on hosts
+    the browser cannot reach; the pages that show them."""
+    outlet = ProviderFactory(
+        name="Far Away News",
+        domain="far.example",
+        source_images=[{"url": "https://far.example/logo.png", "width": 50, "height": 50}],
+    )
+    topic = TopicFactory(
+        name="Distant", slug="distant", extra={"images": ["https://far.example/topic.jpg"]}
+    )
+    story = ArticleFactory(title="Pictures out of reach", provider=outlet, topics=[topic])
+    ArticleImageFactory(article=story, url="https://far.example/lead.jpg", title="The lead")
+    ArticleImageFactory(article=story, url="https://far.example/more.jpg", width=None, height=None)
+    ArticleFactory.create_batch(4, provider=outlet, topics=[topic])
+    return {
+        "home": "/",
+        "story": story.get_absolute_url(),
+        "outlet": outlet.get_absolute_url(),
+        "topic": topic.get_absolute_url(),
+    }
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_pictures_from_an_unreachable_host_show_their_stand_ins(
+    live_server, chromium, unreachable, viewport
+):
+    """Every picture that cannot load, above the fold or below, hides: what shows is its
+    frame with the outlet's name or the initial filling it, never a broken-image icon."""
+    page = chromium.new_page(viewport=viewport)  # every other host is aborted
+    shown = {}
+    for kind, path in unreachable.items():
+        page.goto(live_server.url + path)
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # the lazy ones too
+        page.wait_for_function(
+            "[...document.images].every((img) => img.complete)", polling=100, timeout=10_000
+        )
+        shown[kind] = page.evaluate(PICTURES)
+    assert {kind: len(pictures) for kind, pictures in shown.items()} == {
+        "home": 1,  # the story's card (cards show no logo; the other stories have no picture)
+        "story": 1 + 2,  # the byline's logo and both figures
+        "outlet": 1 + 1,  # its logo and the story's card
+        "topic": 1 + 1,  # its picture and the story's card
+    }
+    stand_ins = set()
+    for kind, pictures in shown.items():
+        for picture in pictures:
+            assert picture["failed"], (kind, picture)
+            assert picture["hidden"], (kind, picture)
+            assert picture["stand_in"] and picture["stand_in_fills_frame"], (kind, picture)
+            assert picture["frame_area"] > 1000, (kind, picture)
+            stand_ins.add(picture["stand_in"])
+    assert stand_ins == {"Far Away News", "Picture from Far Away News", "F", "D"}
+    assert chromium.csp_violations == []

@@ -204,6 +204,30 @@ class TestTopicPage:
             assert (f'<link rel="alternate" type="application/{kind}" title="Vision (') in body
             assert f'href="/feeds/{path}/?topic=vision"' in body
 
+    def test_shows_the_picture_its_file_names_framed_by_its_initial(self, client):
+        """The taxonomy file's first http(s) image, square and eager, the initial behind it."""
+        topic = TopicFactory(
+            slug="vision",
+            name="vision",
+            source_file="vision.yaml",
+            extra={"images": ["/assets/vision.jpg", " https://img.example/vision 1.jpg", "x"]},
+        )
+        body = client.get(topic.get_absolute_url()).content.decode()
+        img = (
+            '<img src="https://img.example/vision%201.jpg" width="64" height="64" alt=""'
+            ' class="logo__img logo__img--cover" loading="eager" decoding="async"></span>'
+        )
+        assert framed_head_picture("V", img) in body
+
+    @pytest.mark.parametrize(
+        "images", [None, [], ["/assets/ai.jpg", "javascript:alert(1)"], "https://img.example/a"]
+    )
+    def test_a_topic_without_a_usable_picture_shows_no_frame(self, client, images):
+        extra = {} if images is None else {"images": images}
+        topic = TopicFactory(slug="bare", source_file="bare.yaml", extra=extra)
+        body = client.get(topic.get_absolute_url()).content.decode()
+        assert "picture-frame" not in body.split("<main", 1)[1].split("</h1>", 1)[0]
+
     def test_a_top_topic_has_no_breadcrumb(self, client, taxonomy):
         ai = taxonomy[0]
         body = client.get(ai.get_absolute_url()).content.decode()
@@ -228,17 +252,25 @@ class TestOutletPage:
         )
         ArticleFactory.create_batch(2, provider=outlet)
         body = client.get(outlet.get_absolute_url()).content.decode()
-        assert re.search(
-            r'<img src="https://daily.example/logo.png" width="64" height="64" alt="Daily"'
-            r' class="logo logo--large" loading="eager"',
-            body,
+        img = (
+            '<img src="https://daily.example/logo.png" width="64" height="64" alt="Daily"'
+            ' class="logo__img" loading="eager"'
         )
+        assert framed_head_picture("D", img) in body
         assert "News every day." in body
         assert '<p class="list-count">2 stories</p>' in body
         assert (
             '<link rel="alternate" type="application/feed+json" title="Daily (JSON Feed)"' in body
         )
         assert 'href="/feeds/atom/?provider=daily.example"' in body
+
+
+def framed_head_picture(initial, img):
+    """A topic's or outlet's picture in its large frame, its initial behind it."""
+    return (
+        '<span class="picture-frame logo logo--large">'
+        f'<span class="picture-frame__placeholder" aria-hidden="true">{initial}</span>{img}'
+    )
 
 
 def head_of(body):

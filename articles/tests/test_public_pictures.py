@@ -10,6 +10,7 @@ from articles.tests.factories import (
     ProviderFactory,
     TopicFactory,
 )
+from articles.tests.public_support import image_urls, images_of
 
 pytestmark = pytest.mark.django_db
 
@@ -76,13 +77,17 @@ class TestBylineLogo:
     def test_a_story_file_logo_that_is_not_http_shows_nothing(self, client):
         article = ArticleFactory(provider_data={"images": [{"url": "javascript:alert(1)"}]})
         html = story_page(client, article)
-        assert 'class="logo"' not in html
+        assert 'class="logo' not in html and "picture-frame" not in html
 
-
-def images_of(html):
-    """Every ``<img>`` of the page's body as a dict of its attributes."""
-    body = html.split("<body>", 1)[1]
-    return [dict(re.findall(r'(\w+)="([^"]*)"', tag)) for tag in re.findall(r"<img [^>]*>", body)]
+    def test_the_logo_waits_in_a_frame_with_the_outlets_initial_behind_it(self, client):
+        """Shown while the logo loads or if it fails: never an empty gap in the byline."""
+        outlet = ProviderFactory(name="«the» Wire", source_images=[{"url": "https://w.example/l"}])
+        html = story_page(client, ArticleFactory(provider=outlet))
+        assert (
+            '<span class="picture-frame logo"><span class="picture-frame__placeholder"'
+            ' aria-hidden="true">T</span><img src="https://w.example/l" width="40" height="40"'
+            ' alt="" class="logo__img" loading="eager" decoding="async"></span>'
+        ) in html
 
 
 def cards_of(html):
@@ -93,7 +98,9 @@ def cards_of(html):
 def every_kind_of_picture():
     """Stories with a known-size remote picture, an unknown-size one, a local copy, none,
     and outlets with a remote logo: every way an ``<img>`` can be made."""
-    topic = TopicFactory(name="Pictures", slug="pictures")
+    topic = TopicFactory(
+        name="Pictures", slug="pictures", extra={"images": ["https://img.example/topic.jpg"]}
+    )
     outlet = ProviderFactory(
         domain="pics.example",
         source_images=[{"url": "https://pics.example/logo.png"}],  # a logo of unknown size
@@ -140,6 +147,30 @@ class TestEveryImgIsSized:
         for image in images:
             assert image.get("width", "").isdigit() and image.get("height", "").isdigit(), image
             assert int(image["width"]) > 0 and int(image["height"]) > 0, image
+
+
+class TestValidSources:
+    """A stored image URL holding a space or a non-ASCII letter is written as a valid URL."""
+
+    def test_story_pictures_and_logos_are_percent_encoded(self, client):
+        outlet = ProviderFactory(
+            source_images=[
+                {"url": "https://logo.example/small logo.png", "width": 50},
+                {"url": "https://logo.example/grand-logo-é.png", "width": 400},
+            ]
+        )
+        article = ArticleFactory(provider=outlet)
+        ArticleImageFactory(article=article, url="https://img.example/a picture.jpg")
+        for html in (story_page(client, article), client.get("/").content.decode()):
+            for image in images_of(html):
+                for url in image_urls(image):
+                    assert " " not in url and url.isascii(), image
+        html = story_page(client, article)
+        assert 'src="https://img.example/a%20picture.jpg"' in html
+        assert (
+            'srcset="https://logo.example/small%20logo.png 1x,'
+            ' https://logo.example/grand-logo-%C3%A9.png 2x"'
+        ) in html
 
 
 class TestCardPictures:

@@ -5,7 +5,7 @@ import pytest
 from articles.models import Article
 
 from .browser import requires_chromium
-from .demo_site import LONG_WORD, public_pages
+from .demo_site import LONG_WORD, NOT_FOUND, public_pages
 from .factories import ArticleFactory, ProviderFactory
 
 PHONE = {"width": 390, "height": 844}
@@ -65,7 +65,8 @@ def test_no_page_scrolls_sideways(live_server, chromium, demo):
     for viewport in [PHONE, LAPTOP]:
         page.set_viewport_size(viewport)
         for path in [*public_pages(), "/admin/login/"]:
-            page.goto(live_server.url + path)
+            status = page.goto(live_server.url + path).status
+            assert status == (404 if path == NOT_FOUND else 200), path  # the page it means to be
             overflow = page.evaluate(SIDEWAYS)
             if overflow > 0:
                 too_wide.append(f"{path} is {overflow}px wider than {viewport['width']}px")
