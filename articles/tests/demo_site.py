@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import Resolver404, resolve
 
 from articles.ingest.importer import import_paths
-from articles.models import Article, Topic
+from articles.models import Article, Correction, Topic
 from providers.models import Provider
 
 from .factories import ArticleFactory, ProviderFactory, RelatedLinkFactory, TopicFactory
@@ -23,7 +23,8 @@ INDEX_PAGES = ["/topics/", "/corrections/"]
 
 def import_demo():
     """The demo as ``bin/demo`` imports it, then a story, outlet and topic of long words
-    (the topic with a picture, as the corpus's taxonomy files have)."""
+    (the topic with a picture, as the corpus's taxonomy files have; the story corrected,
+    so /corrections/ lists something)."""
     import_paths([FIXTURES / "topics", FIXTURES / "organizations", FIXTURES / "news"], workers=1)
     outlet = ProviderFactory(domain="unbroken.example", description=f"See {LONG_WORD}")
     topic = TopicFactory(
@@ -42,6 +43,7 @@ def import_demo():
         topics=[topic],
     )
     RelatedLinkFactory(article=story, title=f"Related {LONG_WORD}", web_url=LONG_WORD + "/r")
+    Correction.objects.create(article=story, text=f"The link was wrong: {LONG_WORD}")
     return story
 
 
