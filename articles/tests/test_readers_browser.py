@@ -14,6 +14,14 @@ LAPTOP = {"width": 1366, "height": 900}
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
 
 SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
+# [width of the placeholder's text in the box's font, width inside the box's padding]
+PLACEHOLDER_ROOM = """box => {
+  const style = getComputedStyle(box);
+  const pen = document.createElement("canvas").getContext("2d");
+  pen.font = style.font;
+  const inner = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return [Math.ceil(pen.measureText(box.placeholder).width), Math.floor(inner)];
+}"""
 
 
 def test_phone_shows_a_headline_first_and_folds_the_filters(live_server, chromium, demo):
@@ -51,6 +59,8 @@ def test_laptop_shows_the_filters_unfolded_and_a_roomy_search_box(live_server, c
     page = chromium.new_page(viewport=LAPTOP)
     page.goto(live_server.url + "/")
     assert page.get_by_label("Topic", exact=True).is_visible()
+    text, room = page.locator(".filters__search input").evaluate(PLACEHOLDER_ROOM)
+    assert text <= room, f"the side panel's search box cuts its placeholder ({text} > {room} px)"
     story = Article.objects.published().first()
     page.goto(live_server.url + story.get_absolute_url())
     assert page.get_by_role("searchbox", name="Search stories").bounding_box()["width"] >= 320
