@@ -9,7 +9,8 @@ and is dated within the week starting 8 × k days after 2020-01-01, so the archi
 grows in time as a real one does, at a steady ~130 stories a week (copies of one file
 are 8 days apart: never in one clustering window). In one run:
   1. the same files imported into an empty SQLite database with clustering on and
-     with it off (the clustering calls replaced by a no-op), interleaved rounds, best
+     with it off (the clustering calls, and the signing in the parse workers, replaced
+     by no-ops), interleaved rounds, best
      of each; the ratio on/off is the throughput clustering leaves (goal >= 0.75);
   2. for each archive size A: an archive of A stories, then NEW more files imported;
      the time of clustering those NEW stories, per story. The ratio of the per-story
@@ -65,7 +66,7 @@ def main():
     work = start_django(prefix="newsroom-cluster-cost-")
 
     from articles.clusters import assign
-    from articles.ingest import importer
+    from articles.ingest import importer, parse
     from articles.models import Article, Cluster, SourceFile, Topic
     from providers.models import Provider
 
@@ -73,15 +74,20 @@ def main():
         for model in (SourceFile, Article, Cluster, Topic, Provider):
             model.objects.all().delete()
 
-    clustering = assign.cluster_new_stories
+    clustering, signing = assign.cluster_new_stories, parse.sign
 
     def clustering_at_import(hook):
         # The writer clusters each batch (assign's function); the importer once more
-        # at the end of the run (its own reference).
+        # at the end of the run (its own reference). The parse workers sign the
+        # records for it (forked after this, so they see the same choice).
         assign.cluster_new_stories = importer.cluster_new_stories = hook
+        parse.sign = signing if hook is clustering else no_signing
 
-    def no_clustering(apps=None, article_ids=None):
+    def no_clustering(apps=None, article_ids=None, signed=None):
         return 0
+
+    def no_signing(records):
+        return None
 
     files = work / "throughput"
     paths = make_files(files, args.files)

@@ -539,7 +539,7 @@ class TestRealFiles:
             signatures = StorySignature.objects.values_list(
                 "article_id", "published_at", "data_hash", "words", "addresses", "links", "wordings"
             )
-            keys = StoryKey.objects.values_list("article_id", "key", "published_at")
+            keys = StoryKey.objects.values_list("article_id", "key", "published_epoch")
             return sorted(signatures), sorted(keys)
 
         import_paths(_dev_files(), workers=1)
