@@ -162,42 +162,37 @@ def load_signatures(article_ids, apps=django_apps):
 
 
 def find_candidates(new, apps=django_apps):
-    """For each new story (``{id: (signature, keys)}``), the stories sharing a key with it
-    inside the time window.
+    """For each new story (``{id: (signature, keys)}``), the stories sharing a key with it:
+    stored ones inside the time window, and the other new ones.
 
-    Index range scans on (key, published_at), a few per batch of stories close in
-    time: the cost per story does not grow with the archive.
+    Index range scans on (key, published_epoch), a few per batch of stories close
+    in time: the cost per story does not grow with the archive. Run before the new
+    stories' keys are stored, so the index returns only earlier stories and the
+    new ones meet each other here, in memory.
     """
     StoryKey = _models(apps)[3]
-    index = defaultdict(list)
-    all_keys = {key for _, keys in new.values() for key in keys}
+    holders = defaultdict(list)
+    for pk, (_, keys) in new.items():
+        for key in keys:
+            holders[key].append(pk)
+    addresses = [key for key in holders if is_address_key(key)]
     # Address keys need no window (one URL is one story, whenever it was dated).
-    for key, article_id in _stories_with(StoryKey, [k for k in all_keys if is_address_key(k)]):
-        index[key].append(article_id)
+    for key, article_id in _stories_with(StoryKey, addresses):
+        holders[key].append(article_id)
+    addresses = set(addresses)
     ordered = sorted(new, key=lambda pk: new[pk][0].published_at)
     window = WINDOW // dt.timedelta(seconds=1)
     for group in _close_in_time(ordered, new):
         times = [epoch_seconds(new[pk][0].published_at) for pk in group]
         span = (min(times) - window, max(times) + window)
-        keys = sorted({key for pk in group for key in new[pk][1] if not is_address_key(key)})
+        keys = {key for pk in group for key in new[pk][1]} - addresses
         for key, article_id in _stories_with(StoryKey, keys, span):
-            index[key].append(article_id)
-    # The group's range may hold stories outside one story's own window:
-    # same_story() rejects those, so no time is fetched here.
+            holders[key].append(article_id)
+    # The group's range may hold stories outside one story's own window (and new
+    # stories meet all the others): same_story() rejects those, so no time is
+    # fetched here.
     return {
-        pk: {other for key in keys for other in index[key] if other != pk}
-        for pk, (_, keys) in new.items()
-    }
-
-
-def _sharing_a_key(new):
-    """For each of these stories, the others of them it shares a key with."""
-    holders = defaultdict(list)
-    for pk, (_, keys) in new.items():
-        for key in keys:
-            holders[key].append(pk)
-    return {
-        pk: {other for key in keys for other in holders[key] if other != pk}
+        pk: {other for key in keys for other in holders[key]} - {pk}
         for pk, (_, keys) in new.items()
     }
 
@@ -318,11 +313,8 @@ def _cluster_chunk(new_ids, apps, signed=None):
     Article, Cluster, *_ = _models(apps)
     computed = _compute_signatures(new_ids, apps, signed)
     new = computed.found
-    # Looked up before this chunk's keys are stored: the index then returns only
-    # earlier stories, and the chunk's stories meet each other in memory.
+    # Before this chunk's keys are stored (see find_candidates).
     found = find_candidates(new, apps)
-    for pk, others in _sharing_a_key(new).items():
-        found[pk] |= others
     _store_signatures(computed, apps)
     signatures = {pk: signature for pk, (signature, _) in new.items()}
     signatures.update(load_signatures(set().union(*found.values()) - signatures.keys(), apps))
