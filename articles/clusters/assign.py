@@ -325,11 +325,14 @@ def _cluster_chunk(new_ids, apps, signed=None):
         )
     }
     node = {pk: row["web_url_hash"] for pk, row in stories.items()}
+    # Two new stories that find each other: the (symmetric) rule judges them once.
     edges = [
         (score, node[pk], node[other])
         for pk, others in found.items()
         for other in others
-        if other in node and (score := same_story(signatures[pk], signatures[other]))
+        if (pk < other or other not in found or pk not in found[other])
+        and other in node
+        and (score := same_story(signatures[pk], signatures[other]))
     ]
     existing = defaultdict(list)
     for pk, row in stories.items():
