@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 
 from django.apps import apps as django_apps
 from django.db import connections, router, transaction
+from django.utils import timezone
 
 from articles.ingest import writer
 
 from . import leads, outlets
 from .grouping import components
 from .matching import WINDOW, same_story
-from .signatures import Signature, is_address_key, keys_many, signed_many, wordings_of
+from .models import epoch_seconds
+from .signatures import Signature, is_address_key, signed_many, wordings_of
 
 CHUNK = 500
 
@@ -110,7 +112,8 @@ def _compute_signatures(ids, apps, signed=None):
                 "wordings": [sorted(words) for words in wordings_of(signature)[1:]],
             }
         )
-        computed.keys.extend((pk, key, published_at) for key in keys)
+        epoch = epoch_seconds(published_at)
+        computed.keys.extend((pk, key, epoch) for key in keys)
     return computed
 
 
@@ -124,42 +127,17 @@ def _store_signatures(computed, apps):
 
 
 def _insert_keys(StoryKey, keys):
-    """Many small rows: each story's time is prepared for the database once, not per key."""
+    """``(story id, key, published_epoch)`` rows, ready for the database as they are."""
     if not keys:
         return
     db = connections[router.db_for_write(StoryKey)]
     meta, quote = StoryKey._meta, db.ops.quote_name
-    field = meta.get_field("published_at")
-    prepared = {}
-    params = []
-    for article_id, key, published_at in keys:
-        if article_id not in prepared:
-            prepared[article_id] = field.get_db_prep_save(published_at, db)
-        params.append((article_id, key, prepared[article_id]))
     columns = ", ".join(
-        quote(meta.get_field(name).column) for name in ("article", "key", "published_at")
+        quote(meta.get_field(name).column) for name in ("article", "key", "published_epoch")
     )
     with db.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s)", params
-        )
-
-
-def rekey(apps=django_apps):
-    """Write every story's keys afresh from its stored signature (a new key format)."""
-    Article, _, StorySignature, StoryKey, _ = _models(apps)
-    StoryKey.objects.all().delete()
-    ids = list(StorySignature.objects.order_by("article_id").values_list("article_id", flat=True))
-    for start in range(0, len(ids), CHUNK):
-        signatures = load_signatures(ids[start : start + CHUNK], apps)
-        chosen = list(signatures.values())
-        _insert_keys(
-            StoryKey,
-            [
-                (pk, key, signature.published_at)
-                for pk, signature, keys in zip(signatures, chosen, keys_many(chosen), strict=True)
-                for key in keys
-            ],
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s)", keys
         )
 
 
@@ -184,41 +162,37 @@ def load_signatures(article_ids, apps=django_apps):
 
 
 def find_candidates(new, apps=django_apps):
-    """For each new story (``{id: (signature, keys)}``), the stories sharing a key with it
-    inside the time window.
+    """For each new story (``{id: (signature, keys)}``), the stories sharing a key with it:
+    stored ones inside the time window, and the other new ones.
 
-    Index range scans on (key, published_at), a few per batch of stories close in
-    time: the cost per story does not grow with the archive.
+    Index range scans on (key, published_epoch), a few per batch of stories close
+    in time: the cost per story does not grow with the archive. Run before the new
+    stories' keys are stored, so the index returns only earlier stories and the
+    new ones meet each other here, in memory.
     """
     StoryKey = _models(apps)[3]
-    index = defaultdict(list)
-    all_keys = {key for _, keys in new.values() for key in keys}
-    # Address keys need no window (one URL is one story, whenever it was dated).
-    for key, article_id in _stories_with(StoryKey, [k for k in all_keys if is_address_key(k)]):
-        index[key].append(article_id)
-    ordered = sorted(new, key=lambda pk: new[pk][0].published_at)
-    for group in _close_in_time(ordered, new):
-        times = [new[pk][0].published_at for pk in group]
-        span = (_moved(min(times), -WINDOW), _moved(max(times), WINDOW))
-        keys = sorted({key for pk in group for key in new[pk][1] if not is_address_key(key)})
-        for key, article_id in _stories_with(StoryKey, keys, span):
-            index[key].append(article_id)
-    # The group's range may hold stories outside one story's own window:
-    # same_story() rejects those, so no time is fetched here.
-    return {
-        pk: {other for key in keys for other in index[key] if other != pk}
-        for pk, (_, keys) in new.items()
-    }
-
-
-def _sharing_a_key(new):
-    """For each of these stories, the others of them it shares a key with."""
     holders = defaultdict(list)
     for pk, (_, keys) in new.items():
         for key in keys:
             holders[key].append(pk)
+    addresses = [key for key in holders if is_address_key(key)]
+    # Address keys need no window (one URL is one story, whenever it was dated).
+    for key, article_id in _stories_with(StoryKey, addresses):
+        holders[key].append(article_id)
+    addresses = set(addresses)
+    ordered = sorted(new, key=lambda pk: new[pk][0].published_at)
+    window = WINDOW // dt.timedelta(seconds=1)
+    for group in _close_in_time(ordered, new):
+        times = [epoch_seconds(new[pk][0].published_at) for pk in group]
+        span = (min(times) - window, max(times) + window)
+        keys = {key for pk in group for key in new[pk][1]} - addresses
+        for key, article_id in _stories_with(StoryKey, keys, span):
+            holders[key].append(article_id)
+    # The group's range may hold stories outside one story's own window (and new
+    # stories meet all the others): same_story() rejects those, so no time is
+    # fetched here.
     return {
-        pk: {other for key in keys for other in holders[key] if other != pk}
+        pk: {other for key in keys for other in holders[key]} - {pk}
         for pk, (_, keys) in new.items()
     }
 
@@ -232,12 +206,9 @@ def _stories_with(StoryKey, keys, span=None):
     db = connections[router.db_for_read(StoryKey)]
     meta, quote = StoryKey._meta, db.ops.quote_name
     column = {
-        name: quote(meta.get_field(name).column) for name in ("key", "article", "published_at")
+        name: quote(meta.get_field(name).column) for name in ("key", "article", "published_epoch")
     }
-    window = []
-    if span is not None:
-        prepare = meta.get_field("published_at").get_db_prep_value
-        window = [prepare(moment, db) for moment in span]
+    window = list(span or ())
     with db.cursor() as cursor:
         for part in _parts(sorted(keys)):
             sql = "SELECT {}, {} FROM {} WHERE {} IN ({})".format(
@@ -248,7 +219,7 @@ def _stories_with(StoryKey, keys, span=None):
                 ", ".join(["%s"] * len(part)),
             )
             if window:
-                sql += " AND {} BETWEEN %s AND %s".format(column["published_at"])
+                sql += " AND {} BETWEEN %s AND %s".format(column["published_epoch"])
             cursor.execute(sql, [*part, *window])
             yield from cursor.fetchall()
 
@@ -256,16 +227,6 @@ def _stories_with(StoryKey, keys, span=None):
 GROUP_SPAN = WINDOW * 2
 """New stories looked up together span at most this: their shared range scan stays
 about one window wide, whatever the archive holds."""
-
-
-def _moved(moment, delta):
-    """``moment + delta``, held inside the dates Python can represent (year 1 to 9999)."""
-    try:
-        return moment + delta
-    except OverflowError:
-        if delta > dt.timedelta(0):
-            return dt.datetime.max.replace(tzinfo=dt.UTC)
-        return dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def _close_in_time(ordered, new):
@@ -352,11 +313,8 @@ def _cluster_chunk(new_ids, apps, signed=None):
     Article, Cluster, *_ = _models(apps)
     computed = _compute_signatures(new_ids, apps, signed)
     new = computed.found
-    # Looked up before this chunk's keys are stored: the index then returns only
-    # earlier stories, and the chunk's stories meet each other in memory.
+    # Before this chunk's keys are stored (see find_candidates).
     found = find_candidates(new, apps)
-    for pk, others in _sharing_a_key(new).items():
-        found[pk] |= others
     _store_signatures(computed, apps)
     signatures = {pk: signature for pk, (signature, _) in new.items()}
     signatures.update(load_signatures(set().union(*found.values()) - signatures.keys(), apps))
@@ -367,11 +325,14 @@ def _cluster_chunk(new_ids, apps, signed=None):
         )
     }
     node = {pk: row["web_url_hash"] for pk, row in stories.items()}
+    # Two new stories that find each other: the (symmetric) rule judges them once.
     edges = [
         (score, node[pk], node[other])
         for pk, others in found.items()
         for other in others
-        if other in node and (score := same_story(signatures[pk], signatures[other]))
+        if (pk < other or other not in found or pk not in found[other])
+        and other in node
+        and (score := same_story(signatures[pk], signatures[other]))
     ]
     existing = defaultdict(list)
     for pk, row in stories.items():
@@ -401,20 +362,47 @@ def _cluster_chunk(new_ids, apps, signed=None):
             Cluster.objects.filter(pk__in=merged).delete()
         placed.extend((target, pk) for pk in new_members)
         touched.add(target)
-    # New clusters in one INSERT (the backends we support return their ids), each
-    # with its lead: all its stories are at hand.
-    made = Cluster.objects.bulk_create(
-        [
-            Cluster(lead_id=min(members, key=lambda pk: leads.best_first(stories[pk])))
-            for members in alone
-        ]
+    # New clusters each with its lead: all its stories are at hand.
+    made = _create_clusters(
+        Cluster, [min(members, key=lambda pk: leads.best_first(stories[pk])) for members in alone]
     )
-    for cluster, members in zip(made, alone, strict=True):
-        placed.extend((cluster.pk, pk) for pk in members)
+    for lead, members in zip(made, alone, strict=True):
+        placed.extend((made[lead], pk) for pk in members)
     _set_clusters(Article, placed)
     leads.refresh(touched, apps)
     # New clusters of one keep the default coverage of 1.
-    outlets.refresh(touched | {c.pk for c, m in zip(made, alone, strict=True) if len(m) > 1}, apps)
+    several = {made[lead] for lead, members in zip(made, alone, strict=True) if len(members) > 1}
+    outlets.refresh(touched | several, apps)
+
+
+def _create_clusters(Cluster, lead_ids):
+    """One new cluster led by each of these stories; return ``{lead id: cluster id}``.
+
+    One INSERT ... RETURNING (SQLite and PostgreSQL both have it): the ORM's
+    bulk_create spent more compiling the statement than the database running it.
+    The ids come back by lead, a new story leading only its own new cluster.
+    """
+    if not lead_ids:
+        return {}
+    db = connections[router.db_for_write(Cluster)]
+    meta, quote = Cluster._meta, db.ops.quote_name
+    columns = [meta.get_field(name) for name in ("lead", "lead_chosen", "created_at", "updated_at")]
+    now = columns[2].get_db_prep_value(timezone.now(), db)
+    made = {}
+    with db.cursor() as cursor:
+        for part in _parts(lead_ids, size=500):
+            cursor.execute(
+                "INSERT INTO {} ({}) VALUES {} RETURNING {}, {}".format(
+                    quote(meta.db_table),
+                    ", ".join(quote(field.column) for field in columns),
+                    ", ".join(["(%s, %s, %s, %s)"] * len(part)),
+                    quote(columns[0].column),
+                    quote(meta.pk.column),
+                ),
+                [value for lead in part for value in (lead, False, now, now)],
+            )
+            made.update(cursor.fetchall())
+    return {lead: made[lead] for lead in lead_ids}
 
 
 def _set_clusters(Article, placed):
@@ -491,14 +479,15 @@ def _candidate_pairs(StoryKey):
     """Pairs of stories sharing a key inside the window, streamed in key order."""
     pairs = set()
     bucket, bucket_key = [], None
-    rows = StoryKey.objects.order_by("key", "published_at", "article_id").values_list(
-        "key", "published_at", "article_id"
+    window = WINDOW // dt.timedelta(seconds=1)
+    rows = StoryKey.objects.order_by("key", "published_epoch", "article_id").values_list(
+        "key", "published_epoch", "article_id"
     )
     for key, published_at, article_id in rows.iterator(chunk_size=5000):
         if key != bucket_key:
             bucket, bucket_key = [], key
         if not is_address_key(key):
-            while bucket and published_at - bucket[0][0] > WINDOW:
+            while bucket and published_at - bucket[0][0] > window:
                 bucket.pop(0)
         for _, other in bucket:
             pairs.add((min(article_id, other), max(article_id, other)))

@@ -15,7 +15,7 @@ from datasketch import MinHash
 from datasketch.hashfunc import sha1_hash32
 
 from .addresses import canonical_addresses, canonical_url
-from .matching import word_overlap
+from .matching import MIN_SHARED_WORDS, SHARED_LINKS, word_overlap
 
 PERMUTATIONS = 80
 ROWS_PER_BAND = 2
@@ -99,7 +99,7 @@ def keys_many(signatures):
     """:func:`keys_of` of each signature, the band keys of all in one numpy pass."""
     word_sets, owners = [], []
     for n, signature in enumerate(signatures):
-        for words in wordings_of(signature):
+        for words in _matchable(wordings_of(signature)):
             word_sets.append(words)
             owners.append(n)
     bands = [[] for _ in signatures]
@@ -200,18 +200,27 @@ def _fmix32(values):
 def keys_of(signature, bands=None):
     """Every look-up key of a story: band keys, address keys, related-link keys.
 
+    Only keys that can make a match: no band keys for a wording too short to share
+    ``MIN_SHARED_WORDS``, no link keys for a story listing fewer than
+    ``SHARED_LINKS`` (some fifty rows a story are most of what clustering writes).
     ``bands``: the band keys of its words and wordings when already computed
-    (``band_keys_many`` over ``wordings_of``).
+    (``band_keys_many`` over those of ``wordings_of`` that are long enough).
     """
     if bands is None:
-        bands = [key for keys in band_keys_many(wordings_of(signature)) for key in keys]
+        wordings = _matchable(wordings_of(signature))
+        bands = [key for keys in band_keys_many(wordings) for key in keys]
+    links = signature.links if len(signature.links) >= SHARED_LINKS else ()
     return sorted(
         {
             *bands,
             *(_tagged(ADDRESS_KIND, key) for key in signature.addresses),
-            *(_tagged(LINK_KIND, key) for key in signature.links),
+            *(_tagged(LINK_KIND, key) for key in links),
         }
     )
+
+
+def _matchable(word_sets):
+    return [words for words in word_sets if len(words) >= MIN_SHARED_WORDS]
 
 
 def wordings_of(signature):

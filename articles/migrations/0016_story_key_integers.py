@@ -7,11 +7,8 @@ def forget_keys(apps, schema_editor):
 
 
 def rekey(apps, schema_editor):
-    """Each story's keys from its stored signature, in the integer format (no story
-    moves: the same signatures give the same candidates)."""
-    from articles.clusters.assign import rekey
-
-    rekey(apps)
+    """Moved to 0019_story_keys_without_rowid (today's clustering code writes that
+    migration's key rows; it signs and keys every story again)."""
 
 
 class Migration(migrations.Migration):

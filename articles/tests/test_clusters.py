@@ -16,14 +16,16 @@ from articles.clusters import editing
 from articles.clusters.addresses import canonical_url
 from articles.clusters.assign import cluster_new_stories, recluster, refresh_signatures
 from articles.clusters.grouping import components
-from articles.clusters.matching import same_story
+from articles.clusters.matching import MIN_SHARED_WORDS, SHARED_LINKS, same_story
 from articles.clusters.signatures import (
+    ADDRESS_KIND,
     PERMUTATIONS,
     ROWS_PER_BAND,
     band_key,
     band_keys_many,
     is_address_key,
     key_kind,
+    keys_many,
     keys_of,
     signature_of,
 )
@@ -192,17 +194,26 @@ class TestMatching:
 
     def test_keys_are_distinct_integers_of_their_kind(self):
         """Band keys keep their band, addresses and related links their own tags."""
-        signature = signature_of(
-            *CHIPS, T0, ["https://example.com/story"], ["https://other.example/x"]
-        )
+        related = ["https://other.example/x", "https://third.example/y"]
+        signature = signature_of(*CHIPS, T0, ["https://example.com/story"], related)
         keys = keys_of(signature)
         kinds = [key_kind(key) for key in keys]
         assert all(-(2**63) <= key < 2**63 for key in keys)
         assert sorted(k for k in kinds if k < 62) == list(range(PERMUTATIONS // ROWS_PER_BAND))
         assert kinds.count(62) == len(signature.addresses) == 1
-        assert kinds.count(63) == len(signature.links) == 1
+        assert kinds.count(63) == len(signature.links) == 2
         assert [is_address_key(key) for key in keys].count(True) == 1
         assert band_key(39, 2**32 - 1, 2**32 - 1) < 0 < band_key(1, 0, 0)
+
+    def test_no_keys_that_can_never_match(self):
+        """One related link cannot be two shared ones, four words cannot be five shared:
+        such a story stores neither its link key nor its band keys."""
+        short = signature_of(
+            "Chips beat rivals", "", T0, ["https://example.com/a"], ["https://other.example/x"]
+        )
+        assert len(short.words) < MIN_SHARED_WORDS and len(short.links) < SHARED_LINKS
+        assert [key_kind(key) for key in keys_of(short)] == [ADDRESS_KIND]
+        assert keys_many([short]) == [keys_of(short)]
 
     def test_components_ignore_edge_order(self):
         edges = [(1.0, "a", "b"), (1.0, "c", "d"), (1.5, "b", "c"), (1.0, "e", "f")]
@@ -539,7 +550,7 @@ class TestRealFiles:
             signatures = StorySignature.objects.values_list(
                 "article_id", "published_at", "data_hash", "words", "addresses", "links", "wordings"
             )
-            keys = StoryKey.objects.values_list("article_id", "key", "published_at")
+            keys = StoryKey.objects.values_list("article_id", "key", "published_epoch")
             return sorted(signatures), sorted(keys)
 
         import_paths(_dev_files(), workers=1)
