@@ -36,11 +36,6 @@ BATCH_SIZE = 500
 WINDOW = 500
 """Files read and parsed ahead of the writer (bounds memory on huge imports)."""
 
-FIRST_WINDOW = 50
-"""The first window's size; each next one doubles, up to ``WINDOW``. The writer
-waits for the first window alone: a small one starts it at once, and the workers,
-faster than the writer, stay ahead of it as the windows grow."""
-
 PARALLEL_FROM = 400
 """Fewer changed files than this are parsed in-process: workers cost more to start."""
 
@@ -158,9 +153,9 @@ class _ImportRun:
         pool = None
         try:
             pending = None
-            for start, end in _windows(len(self.files)):
-                items = self.changed_items(self.files[start:end])
-                if pool is None and self.workers > 1 and self.worth_workers(start, end, items):
+            for start in range(0, len(self.files), WINDOW):
+                items = self.changed_items(self.files[start : start + WINDOW])
+                if pool is None and self.workers > 1 and len(items) >= PARALLEL_FROM:
                     # fork: workers start at once with the parser already imported
                     # (a fork server measured 3x slower on a 3,000-file import).
                     # The import command is single-threaded, so forking is safe.
@@ -179,12 +174,6 @@ class _ImportRun:
         )
         self.report.rule_actions = import_actions(self.now)
         cluster_new_stories()
-
-    def worth_workers(self, start, end, items):
-        """Whether to start the workers: most of this window changed (as most of the
-        ones to come, then, likely will) and ``PARALLEL_FROM`` files or more are left."""
-        left = len(self.files) - start
-        return left >= PARALLEL_FROM and len(items) * WINDOW >= PARALLEL_FROM * (end - start)
 
     def changed_items(self, files):
         """Read and hash a window of files; count the unchanged ones right away."""
@@ -211,9 +200,7 @@ class _ImportRun:
     def parse(self, items, pool):
         sources = [item[3:] for item in items]
         jobs = [item[:3] for item in items]
-        # Tasks of up to 50 files, and at least one per worker in a small window.
-        size = max(1, min(50, -(-len(jobs) // self.workers)))
-        chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+        chunks = [jobs[i : i + 50] for i in range(0, len(jobs), 50)]
         if pool is None:
             return _Pending(_Ready(list(map(parse_many, chunks))), sources)
         return _Pending(pool.map_async(parse_many, chunks), sources)
@@ -289,14 +276,6 @@ class _ImportRun:
     def advance(self, amount=1):
         self.done += amount
         self.on_progress(self.done, len(self.files))
-
-
-def _windows(total):
-    """(start, end) of each window of files, growing from ``FIRST_WINDOW`` to ``WINDOW``."""
-    start, size = 0, FIRST_WINDOW
-    while start < total:
-        yield start, min(start + size, total)
-        start, size = start + size, min(2 * size, WINDOW)
 
 
 class _Pending:
