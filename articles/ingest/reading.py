@@ -8,6 +8,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from articles.xmltext import forbidden_character
 
+from .plainyaml import NotPlain, load_plain
 from .yamlguard import Refused, guarded
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -98,7 +99,7 @@ def load_yaml(source, line_offset=0, single=False):
     """
     try:
         if single:
-            data = yaml.load(source, Loader=_Loader)
+            data = _single_document(source)
         else:
             data, count = None, 0
             for document in yaml.load_all(source, Loader=_Loader):
@@ -132,6 +133,15 @@ def load_yaml(source, line_offset=0, single=False):
         # PyYAML builds timestamps itself: 2021-02-30 or year 0 fail here.
         raise InvalidFile(f"a date that does not exist ({error})") from None
     return data
+
+
+def _single_document(source):
+    """The one document of a front matter: the event loop of ``plainyaml`` where it
+    builds the same values, else the guarded loader (which also words any error)."""
+    try:
+        return load_plain(_Loader, source)
+    except NotPlain:
+        return yaml.load(source, Loader=_Loader)
 
 
 def _line_at(source, position):
