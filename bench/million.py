@@ -42,6 +42,7 @@ from django.db.models import F  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
 from articles.models import Article, ArticleImage, Topic  # noqa: E402
+from articles.paging import MAX_PAGES  # noqa: E402
 from articles.search import search_articles  # noqa: E402
 from articles.tests.admin_helpers import make_editor  # noqa: E402
 from bench import timing  # noqa: E402
@@ -189,7 +190,7 @@ def cases(stories):
     topic = Topic.objects.get(slug="topic-3")
     provider = Provider.objects.get(domain="outlet7.example")
     story = published[stories // 3 : stories // 3 + 1].get()
-    deep = max(2, min(2000, stories // 500))
+    deep = max(2, min(MAX_PAGES, stories // 500))  # the deepest page a public list serves
     admin_deep = max(2, min(2000, stories // 500))
     ordered = Article.objects.order_by("-published_at", "-id")
     by_quality = published.order_by(F("quality").desc(nulls_last=True), "-published_at", "-id")
