@@ -93,10 +93,12 @@ class FilteredArticleListMixin:
         articles = Article.objects.published().for_list()
         if self.fixed_filter is not None:
             articles = self.fixed_filter.narrow(articles, self.fixed_object)
-        self.filterset = ArticleFilter(self.request.GET, queryset=articles)
+        self.filterset = ArticleFilter(
+            self.request.GET, queryset=articles, collapse=one_per_cluster
+        )
         for name in self.get_fixed_filters():
             self.filterset.filters.pop(name)
-        return one_per_cluster(self.filterset.qs)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
