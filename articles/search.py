@@ -127,7 +127,7 @@ def order_matches(queryset, *fields):
     :data:`COMMON_MATCHES` on, the walk; below, the sort of the matches
     (docs/performance.md has the figures).
     """
-    if connections[queryset.db].vendor != "postgresql":
+    if not fields or connections[queryset.db].vendor != "postgresql":
         return queryset.order_by(*fields)
     if planner_estimate(queryset) >= COMMON_MATCHES:
         return queryset.order_by(*fields)
