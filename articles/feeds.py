@@ -77,7 +77,8 @@ class LatestArticlesFeed(Feed):
 
     def get_object(self, request):
         # The feed's "object" is the request's validated filters; bad values are a 400.
-        return filter_or_400(request, Article.objects.published().for_list().with_corrections())
+        stories = Article.objects.published().for_list().with_corrections()
+        return filter_or_400(request, stories, collapse=one_per_cluster)
 
     def title(self, filters):
         values = filters.form.cleaned_data
@@ -103,7 +104,7 @@ class LatestArticlesFeed(Feed):
         return "Curated AI news, newest first."
 
     def items(self, filters):
-        return one_per_cluster(filters.qs)[:FEED_SIZE]
+        return filters.qs[:FEED_SIZE]
 
     def text(self, value):
         """Plain text as this format's readers need it: RSS readers render HTML, so escaped."""

@@ -86,7 +86,17 @@ def outlet_named(value, prefix=""):
 
 
 class ArticleFilter(django_filters.FilterSet):
-    """Narrows and orders a queryset the caller has already limited to published stories."""
+    """Narrows and orders a queryset the caller has already limited to published stories.
+
+    ``collapse`` (say ``one_per_cluster``) narrows the filtered stories to the ones a
+    list shows, before a search's relevance window is taken: the window then holds
+    that many cards, and the rule is not asked inside the window (at a million
+    stories PostgreSQL then hashed every cluster to rank 1,000 matches: 0.7–1 s).
+    """
+
+    def __init__(self, *args, collapse=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.collapse = collapse
 
     SORTS = {
         "newest": (F("published_at").desc(), F("id").desc()),
@@ -146,6 +156,8 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        if self.collapse is not None:
+            queryset = self.collapse(queryset)
         data = self.form.cleaned_data
         if (data.get("q") or "").strip() and not data.get("sort"):
             return best_of_newest(queryset)
@@ -174,14 +186,14 @@ def _start_of(day):
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
-def filter_or_400(request, queryset):
+def filter_or_400(request, queryset, *, collapse=None):
     """The request's list filters, validated, for a feed or the API: bad values are a 400.
 
     Returns the bound filterset: ``.qs`` is the narrowed queryset,
     ``.form.cleaned_data`` the values (safe to use in further queries) and
     ``.request`` the request.
     """
-    filterset = ArticleFilter(request.GET, queryset=queryset, request=request)
+    filterset = ArticleFilter(request.GET, queryset=queryset, request=request, collapse=collapse)
     if not filterset.is_valid():
         errors = "; ".join(
             f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()

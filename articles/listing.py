@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .clusters.public import one_per_cluster, other_outlet_count
@@ -70,6 +71,14 @@ class FilteredArticleListMixin:
             response.status_code = 400
         return response
 
+    def paginate_queryset(self, queryset, page_size):
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404 as error:
+            # The 404 page says why (a page past the deepest one served, say).
+            self.request.not_found_reason = str(error)
+            raise
+
     def get_fixed_filters(self):
         if self.fixed_filter is None:
             return {}
@@ -84,10 +93,12 @@ class FilteredArticleListMixin:
         articles = Article.objects.published().for_list()
         if self.fixed_filter is not None:
             articles = self.fixed_filter.narrow(articles, self.fixed_object)
-        self.filterset = ArticleFilter(self.request.GET, queryset=articles)
+        self.filterset = ArticleFilter(
+            self.request.GET, queryset=articles, collapse=one_per_cluster
+        )
         for name in self.get_fixed_filters():
             self.filterset.filters.pop(name)
-        return one_per_cluster(self.filterset.qs)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -99,6 +110,7 @@ class FilteredArticleListMixin:
             page_query=query,
             feed_query="&".join(part for part in (fixed, query) if part),
             filtered=bool(query),
+            older_by_date=self.older_by_date(context["page_obj"]),
             active_filters=self.active_filter_count(),
         )
         if self.fixed_filter is not None:
@@ -107,6 +119,18 @@ class FilteredArticleListMixin:
         if self.shows_featured and first_page and not query:
             context["featured_stories"] = self.featured_stories()
         return context
+
+    def older_by_date(self, page):
+        """Past the deepest page served, the newest-first list goes on by date: the
+        same filters until the day of the page's last story (that day in full)."""
+        if page is None or not getattr(page, "past_last_page", False):
+            return None
+        sort, searched = self.request.GET.get("sort", ""), self.request.GET.get("q", "").strip()
+        if sort != "newest" and (sort or searched):
+            return None
+        day = page.object_list[-1].published_at.date()
+        query = filter_query(self.request.GET, exclude=("page", "until"))
+        return {"day": day, "query": "&".join(p for p in (query, f"until={day}") if p)}
 
     def featured_stories(self):
         """The public stories pinned to this page, in pin order (one query, plus pictures)."""

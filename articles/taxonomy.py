@@ -1,15 +1,20 @@
-"""The public topic taxonomy as a tree with story counts: one query, kept per page-cache generation.
+"""The public topic taxonomy as a tree: one query, kept per page-cache generation.
 
-Every public page's navigation and the ``/topics/`` index read it, so it is one
-query whatever the number of topics, and with the page cache on it is built once
-per generation (``newsroom.pagecache.kept_for_generation``). A topic's count is
-of the published stories carrying it, counted up to the lists' cap (``paging``)
-(past it the page says "more than"). A topic whose parent the public may not see
-stands at the top; a loop of parents (possible in hand-edited files) is cut where
-it closes.
+Every public page's navigation reads it, so it is one query whatever the number
+of topics, and with the page cache on it is built once per generation
+(``newsroom.pagecache.kept_for_generation``). The tree holds names only: story
+counts cost a capped count per topic (40 topics at a million stories: 0.7 s),
+so only the pages that show them count, in one more query and only for the
+topics they show (:func:`counted_taxonomy` for ``/topics/``,
+:func:`counted_nodes` for a topic's subtopics). A topic's count is of the
+published stories carrying it, counted up to the lists' cap (``paging``) (past
+it the page says "more than"). A topic whose parent the public may not see
+stands at the top; a loop of parents (possible in hand-edited files) is cut
+where it closes.
 """
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 
 from django.db.models import IntegerField, OuterRef, Subquery
 
@@ -31,9 +36,10 @@ class TopicNode:
     id: int
     name: str
     slug: str
-    stories: int
     parent_id: int | None = None
     children: list = field(default_factory=list)
+    stories: int | None = None
+    """Counted only for the pages that show it; None in the navigation's tree."""
 
     @property
     def rough_count(self):
@@ -67,15 +73,41 @@ def public_taxonomy(request=None):
 
 
 def build_taxonomy():
-    stories = Article.objects.published().filter(topics=OuterRef("pk")).order_by().values("pk")
-    rows = (
-        Topic.objects.public()
-        .annotate(stories=CappedCount(stories[: CappedPaginator.cap + 1]))
-        .order_by("name")
-        .values_list("pk", "name", "slug", "stories", "parent_id")
-    )
+    rows = Topic.objects.public().order_by("name").values_list("pk", "name", "slug", "parent_id")
     nodes = {row[0]: TopicNode(*row) for row in rows}
     return Taxonomy(roots=_tree(nodes), by_id=nodes)
+
+
+def story_counts(topic_ids):
+    """``{topic id: published stories carrying it}``, each counted up to the cap: one query."""
+    stories = Article.objects.published().filter(topics=OuterRef("pk")).order_by().values("pk")
+    counted = Topic.objects.filter(pk__in=list(topic_ids)).annotate(
+        stories=CappedCount(stories[: CappedPaginator.cap + 1])
+    )
+    return dict(counted.values_list("pk", "stories"))
+
+
+def counted_taxonomy(request=None):
+    """The whole tree with every topic's count (``/topics/``); the counts kept like the tree."""
+    taxonomy = copy.deepcopy(public_taxonomy(request))
+
+    def count_all():
+        return story_counts(taxonomy.by_id)
+
+    counts = kept_for_generation("taxonomy-counts", count_all)
+    if counts is None:
+        counts = count_all()
+    for node in taxonomy.by_id.values():
+        node.stories = counts.get(node.id, 0)
+    return taxonomy
+
+
+def counted_nodes(nodes):
+    """Copies of ``nodes`` (no children) with their counts; no query when there are none."""
+    if not nodes:
+        return []
+    counts = story_counts(node.id for node in nodes)
+    return [replace(node, children=[], stories=counts.get(node.id, 0)) for node in nodes]
 
 
 def _tree(nodes):

@@ -8,7 +8,7 @@ from .clusters.public import coverage_of
 from .listing import FilteredArticleListMixin, FixedFilter
 from .models import Article, Correction, Topic
 from .paging import CappedPaginator
-from .taxonomy import public_taxonomy
+from .taxonomy import counted_nodes, counted_taxonomy, public_taxonomy
 
 
 class ArticleListView(FilteredArticleListMixin, ListView):
@@ -52,7 +52,7 @@ class TopicDetailView(FilteredArticleListMixin, ListView):
         node = taxonomy.node(self.fixed_object)
         context.update(
             parent=taxonomy.parent_of(node) if node else None,
-            subtopics=node.children if node else [],
+            subtopics=counted_nodes(node.children if node else []),
         )
         return context
 
@@ -63,7 +63,7 @@ class TopicIndexView(TemplateView):
     template_name = "articles/topic_index.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(taxonomy=public_taxonomy(self.request), **kwargs)
+        return super().get_context_data(taxonomy=counted_taxonomy(self.request), **kwargs)
 
 
 class ArticleDetailView(DetailView):

@@ -101,6 +101,9 @@ TEMPLATES = [
     },
 ]
 
+# Plain <input> widgets drawn without their two templates (newsroom/formrender.py).
+FORM_RENDERER = "newsroom.formrender.FastInputRenderer"
+
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 DATABASES = {

@@ -38,7 +38,7 @@ def sign_and_cluster_stories(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0017_article_type_and_scored_first_idx"),
+        ("articles", "0018_version_topics"),
     ]
 
     operations = [

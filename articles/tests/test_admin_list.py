@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.cache import cache
+from django.db import connection
 
 from articles.models import Article
 
@@ -113,7 +114,9 @@ class TestChangelistQueries:
     BUDGET = 12
 
     def count_queries(self, client, django_assert_max_num_queries, **params):
-        with django_assert_max_num_queries(self.BUDGET) as captured:
+        # On PostgreSQL a search asks the planner how many it matches (search.order_matches).
+        estimate = 1 if params.get("q") and connection.vendor == "postgresql" else 0
+        with django_assert_max_num_queries(self.BUDGET + estimate) as captured:
             response = client.get(CHANGELIST, params)
         assert response.status_code == 200
         return len(captured)

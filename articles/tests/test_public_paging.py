@@ -1,12 +1,16 @@
 """Long lists count at most a capped number of stories and say "about" beyond it."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.urls import reverse
 
+from articles.admin.stories import ArticleAdmin
 from articles.paging import CappedPaginator
 from articles.tests.factories import ArticleFactory
 from articles.tests.public_support import NAV_QUERIES
+from articles.views import ArticleListView
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +102,58 @@ class TestCappedCount:
         ArticleFactory.create_batch(60)
         with django_assert_num_queries(LIST_QUERIES + estimate):
             page(client, 3)
+
+
+class TestDeepestPage:
+    """Lists stop at MAX_PAGES: skipping rows costs in proportion to the offset."""
+
+    @pytest.fixture
+    def three_pages_served(self, monkeypatch):
+        monkeypatch.setattr(CappedPaginator, "max_pages", 3)
+        stories = [
+            ArticleFactory(published_at=dt.datetime(2024, 3, day, 12, tzinfo=dt.UTC))
+            for day in range(1, 11)
+        ]
+        return sorted(stories, key=lambda story: story.published_at, reverse=True)
+
+    @pytest.fixture(autouse=True)
+    def two_a_page(self, monkeypatch):
+        monkeypatch.setattr(ArticleListView, "paginate_by", 2)
+
+    def test_the_last_page_served_says_so_and_goes_on_by_date(self, client, three_pages_served):
+        """Page 3 of 5 shows no "Older" page link but the same list until its last day."""
+        response = page(client, 3, type="article")
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert 'rel="next"' not in body
+        assert "Lists stop at page 3." in body
+        shown = response.context["articles"]
+        assert [a.pk for a in shown] == [a.pk for a in three_pages_served[4:6]]
+        assert '<a href="?type=article&amp;until=2024-03-05">Older: 5 March 2024 and before' in body
+        older = client.get(HOME, {"type": "article", "until": "2024-03-05"})
+        assert [a.pk for a in older.context["articles"]][:1] == [three_pages_served[5].pk]
+
+    def test_a_page_past_the_last_served_is_a_404_that_says_why(self, client, three_pages_served):
+        response = page(client, 4)
+        assert response.status_code == 404
+        assert "lists stop at page 3" in response.content.decode()
+
+    def test_other_orders_say_how_to_narrow_the_list(self, client, three_pages_served):
+        """A date is no way on from a list sorted by quality: the page says what is."""
+        body = page(client, 3, sort="quality").content.decode()
+        assert "Lists stop at page 3. Narrow the list by date, topic or outlet" in body
+        assert "until=" not in body
+
+    def test_a_list_that_ends_on_the_last_page_served_just_ends(self, client, three_pages_served):
+        body = page(client, 3, until="2024-03-06").content.decode()
+        assert "Lists stop" not in body
+
+    def test_editors_page_as_deep_as_they_like(self, editor_client, monkeypatch):
+        """The admin's paginator has no deepest page."""
+        monkeypatch.setattr(CappedPaginator, "max_pages", 1)
+        ArticleFactory.create_batch(3)
+        monkeypatch.setattr(ArticleAdmin, "list_per_page", 1)
+        assert (
+            editor_client.get(reverse("admin:articles_article_changelist"), {"p": 3}).status_code
+            == 200
+        )

@@ -17,6 +17,7 @@ from providers.models import Provider
 
 from .admin_helpers import CHANGELIST
 from .factories import ArticleFactory, ProviderFactory, TopicFactory
+from .test_clusters_public import copies
 from .test_public_paging import LIST_QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +174,21 @@ class TestRankWindow:
         )
         found = ids(client.get(HOME, {"q": "robot", "provider": "robots.example"}))
         assert sorted(found) == sorted(a.pk for a in mine)
+
+    def test_the_window_holds_cards_not_copies(self, client, window_of_3):
+        """Three outlets' copies of the newest match are one card: the window of 3
+        still ranks three cards."""
+        copies(3, title="Robot printer chip")
+        singles = [
+            ArticleFactory(
+                title=f"Robot number {n}", published_at=dt.datetime(2024, 1, 1 + n, tzinfo=dt.UTC)
+            )
+            for n in range(3)
+        ]
+        found = ids(client.get(HOME, {"q": "robot"}))
+        assert len(found) == 3
+        assert {singles[2].pk, singles[1].pk} < set(found)
+        assert singles[0].pk not in found
 
     def test_unpublished_matches_take_no_place_in_the_window(self, client, window_of_3):
         """Only public stories fill the window."""

@@ -5,6 +5,7 @@ import hashlib
 import pytest
 from django.db import connection
 
+from articles import search
 from articles.models import Article, Topic
 from articles.search import (
     MARK_START,
@@ -167,6 +168,32 @@ class TestFullTextSearch:
         assert sorted(found("cars or robots")) == ["Driving tests for robots", "Self driving cars"]
         assert found("driving -robots") == ["Self driving cars"]
         assert found("(((") == []
+
+
+@pytest.mark.postgres
+class TestSortedSearchPlan:
+    """A sorted search walks the sort's index only when the planner expects many matches."""
+
+    @pytest.fixture
+    def drones(self):
+        ArticleFactory.create_batch(30, title="Drones deliver")
+        ArticleFactory.create_batch(3, title="Zeppelins return")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE articles_article")
+
+    def order_sql(self, term):
+        matches = search_articles(Article.objects.all(), term)
+        sql = str(order_matches(matches, "-published_at", "-id").query)
+        return sql.rsplit("ORDER BY", 1)[1]
+
+    def test_a_rare_term_sorts_its_matches(self, drones, monkeypatch):
+        monkeypatch.setattr(search, "COMMON_MATCHES", 20)
+        assert "COALESCE" in self.order_sql("zeppelins")
+
+    def test_a_common_term_walks_the_index(self, drones, monkeypatch):
+        monkeypatch.setattr(search, "COMMON_MATCHES", 20)
+        assert "COALESCE" not in self.order_sql("drones")
+        assert found("drones")[:1] == ["Drones deliver"]
 
 
 @pytest.mark.postgres

@@ -1,0 +1,63 @@
+"""The plain inputs drawn in Python are the markup Django's templates draw."""
+
+from pathlib import Path
+
+import django.forms
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+
+from newsroom.formrender import PLAIN_INPUTS, FastInputRenderer
+
+WIDGETS = Path(django.forms.__file__).parent / "templates"
+
+ATTRS = [
+    {},
+    {"class": "vIntegerField", "aria-label": 'Quality (A "quoted" <title> & more)'},
+    {"disabled": True, "checked": True, "data-off": False, "min": 0},
+    {"data-safe": mark_safe("<b>kept</b>"), "data-n": 3.5},
+]
+VALUES = [None, "", "plain", 'a "quote" <tag> & amp', 0, 42, True, False, mark_safe("<i>x</i>")]
+
+
+def widgets():
+    yield forms.TextInput()
+    yield forms.NumberInput()
+    yield forms.HiddenInput()
+    yield forms.EmailInput()
+    yield forms.URLInput()
+    yield forms.PasswordInput(render_value=True)
+    yield forms.CheckboxInput()
+    yield forms.CheckboxInput(check_test=lambda value: False)
+    yield forms.DateInput()
+    yield forms.TimeInput()
+    yield forms.DateTimeInput()
+
+
+@pytest.mark.parametrize("widget", list(widgets()), ids=lambda widget: type(widget).__name__)
+@pytest.mark.parametrize("attrs", ATTRS)
+@pytest.mark.parametrize("value", VALUES, ids=repr)
+def test_same_markup_as_the_templates(widget, attrs, value):
+    name = 'form-0-"quality"'
+    assert widget.render(name, value, attrs, FastInputRenderer()) == widget.render(
+        name, value, attrs, DjangoTemplates()
+    )
+
+
+def test_only_templates_that_are_the_plain_input():
+    """Each template drawn in Python holds nothing but the input (or is the input itself)."""
+    include = '{% include "django/forms/widgets/input.html" %}'
+    for template in PLAIN_INPUTS - {"django/forms/widgets/input.html"}:
+        assert (WIDGETS / template).read_text().strip() == include, template
+
+
+def test_other_templates_render_as_before():
+    widget = forms.Select(choices=[("a", "A & B")])
+    assert widget.render("pick", "a", None, FastInputRenderer()) == widget.render(
+        "pick", "a", None, DjangoTemplates()
+    )
+
+
+def test_is_the_sites_renderer(settings):
+    assert settings.FORM_RENDERER == "newsroom.formrender.FastInputRenderer"
