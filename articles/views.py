@@ -8,7 +8,7 @@ from .clusters.public import coverage_of
 from .listing import FilteredArticleListMixin, FixedFilter
 from .models import Article, Correction, Topic
 from .paging import CappedPaginator
-from .taxonomy import public_taxonomy
+from .taxonomy import ALL_TOPICS, public_taxonomy
 
 
 class ArticleListView(FilteredArticleListMixin, ListView):
@@ -47,8 +47,9 @@ class TopicDetailView(FilteredArticleListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The taxonomy every page's navigation reads holds the parent and subtopics too.
-        taxonomy = public_taxonomy(self.request)
+        # The taxonomy every page's navigation reads holds the parent and subtopics too,
+        # the subtopics counted.
+        taxonomy = public_taxonomy(self.request, counted=self.fixed_object.pk)
         node = taxonomy.node(self.fixed_object)
         context.update(
             parent=taxonomy.parent_of(node) if node else None,
@@ -63,7 +64,8 @@ class TopicIndexView(TemplateView):
     template_name = "articles/topic_index.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(taxonomy=public_taxonomy(self.request), **kwargs)
+        taxonomy = public_taxonomy(self.request, counted=ALL_TOPICS)
+        return super().get_context_data(taxonomy=taxonomy, **kwargs)
 
 
 class ArticleDetailView(DetailView):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from articles.models import Topic
 from articles.paging import CappedPaginator
-from articles.taxonomy import public_taxonomy
+from articles.taxonomy import ALL_TOPICS, public_taxonomy
 from articles.tests.factories import ArticleFactory, ProviderFactory, TopicFactory
 from articles.tests.public_support import NAV_QUERIES, full_story
 from newsroom import pagecache
@@ -305,3 +305,30 @@ class TestPagingLinks:
         monkeypatch.setattr("articles.paging.planner_estimate", lambda queryset: 35)
         body = client.get("/", {"page": 3}).content.decode()
         assert '<span aria-current="page">Page 3 of many</span>' in body
+
+
+class TestCountsOnlyWhereShown:
+    """Counting reads up to the cap's stories per topic: only counts a page shows are made."""
+
+    def counts(self, taxonomy):
+        return {node.name: node.stories for node in taxonomy.by_id.values()}
+
+    def test_the_navigation_alone_counts_nothing(self, taxonomy):
+        assert set(self.counts(public_taxonomy()).values()) == {None}
+
+    def test_a_topic_page_counts_its_subtopics_only(self, taxonomy):
+        _, vision, _, _ = taxonomy
+        assert self.counts(public_taxonomy(counted=vision.pk)) == {
+            "AI": None,
+            "Robotics": None,
+            "Vision": None,
+            "Faces": 1,
+        }
+
+    def test_the_index_counts_every_topic(self, taxonomy):
+        assert self.counts(public_taxonomy(counted=ALL_TOPICS)) == {
+            "AI": 1,
+            "Robotics": 0,
+            "Vision": 3,
+            "Faces": 1,
+        }
