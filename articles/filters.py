@@ -9,12 +9,14 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connections
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from providers.models import Provider
 
 from .models import Article, Topic
 from .search import best_of_newest, order_matches, search_articles, validate_search
+from .widget_html import PythonWidgets
 
 
 class ChoiceByValueField(forms.ModelChoiceField):
@@ -75,7 +77,10 @@ class OutletInput(forms.TextInput):
         list_id = f"{(attrs or {}).get('id', name)}-outlets"
         box = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
         outlets = Provider.objects.public().order_by("name").values_list("domain", "name")
-        options = format_html_join("", '<option value="{}">{}</option>', outlets)
+        # One f-string per outlet: format_html per option cost a millisecond a page.
+        options = mark_safe(  # noqa: S308  # both values escaped
+            "".join(f'<option value="{escape(d)}">{escape(n)}</option>' for d, n in outlets)
+        )
         return format_html('{}<datalist id="{}">{}</datalist>', box, list_id, options)
 
 
@@ -85,8 +90,17 @@ def outlet_named(value, prefix=""):
     return Q(**{f"{prefix}domain": value.lower()}) | Q(**{f"{prefix}name__iexact": value})
 
 
+class FilterForm(forms.Form):
+    """The filters' form: its widgets written in Python (articles/widget_html.py)."""
+
+    default_renderer = PythonWidgets()
+
+
 class ArticleFilter(django_filters.FilterSet):
     """Narrows and orders a queryset the caller has already limited to published stories."""
+
+    class Meta:
+        form = FilterForm
 
     SORTS = {
         "newest": (F("published_at").desc(), F("id").desc()),
