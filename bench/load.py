@@ -111,13 +111,17 @@ def wrk(url, seconds, connections):
         text=True,
         check=True,
     ).stdout
-    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    kinds = {kind: int(n) for kind, n in re.findall(r"(connect|read|write|timeout) (\d+)", output)}
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        kinds["non-2xx"] = int(non_2xx.group(1))
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": milliseconds(re.search(r"\s50%\s+(\S+)", output).group(1)),
         "p99": milliseconds(re.search(r"\s99%\s+(\S+)", output).group(1)),
-        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
+        "errors": sum(kinds.values()),
+        # wrk gives up on a response after 2 s: under overload "timeout" dominates.
+        "kinds": ", ".join(f"{kind} {n}" for kind, n in kinds.items() if n),
     }
 
 
@@ -142,7 +146,8 @@ def load(mode, port, cases, seconds, connections):
 def show(name, row, hello):
     print(
         f"{name:<10} {row['rps']:>8.0f} {row['p50']:>8.1f} {row['p99']:>8.1f} "
-        f"{row['errors']:>7} {row['rps'] / hello['rps']:>6.2f}",
+        f"{row['errors']:>7} {row['rps'] / hello['rps']:>6.2f}"
+        + (f"  ({row['kinds']})" if row["kinds"] else ""),
         flush=True,
     )
 
