@@ -11,6 +11,7 @@ from .models import Article
 from .paging import CappedPaginator
 from .pins import featured
 from .querystrings import filter_query
+from .taxonomy import public_taxonomy
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,28 @@ class FilteredArticleListMixin:
         )
         if self.fixed_filter is not None:
             context[self.fixed_filter.name] = self.fixed_object
+        self.offer_public_topics()
         first_page = context["page_obj"] is None or context["page_obj"].number == 1
         if self.shows_featured and first_page and not query:
             context["featured_stories"] = self.featured_stories()
         return context
+
+    def taxonomy_counted(self):
+        """Whose stories the page's taxonomy counts (``counted`` of ``public_taxonomy``)."""
+        return None
+
+    def offer_public_topics(self):
+        """The topic filter offers the taxonomy's topics: the navigation's query, not one more.
+
+        Both are ``Topic.objects.public()`` by name; the filter's queryset still
+        checks a submitted topic.
+        """
+        field = self.filterset.form.fields.get("topic")
+        if field is None:  # a topic's own page fixes the topic
+            return
+        taxonomy = public_taxonomy(self.request, counted=self.taxonomy_counted())
+        topics = ((node.slug, node.name) for node in taxonomy.by_id.values())
+        field.widget.choices = [("", field.empty_label), *topics]
 
     def featured_stories(self):
         """The public stories pinned to this page, in pin order (one query, plus pictures)."""

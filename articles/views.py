@@ -45,11 +45,13 @@ class TopicDetailView(FilteredArticleListMixin, ListView):
     shows_featured = True
     fixed_filter = FixedFilter(name="topic", model=Topic, field="slug", stories="topics")
 
+    def taxonomy_counted(self):
+        return self.fixed_object.pk  # the subtopics' counts
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The taxonomy every page's navigation reads holds the parent and subtopics too,
-        # the subtopics counted.
-        taxonomy = public_taxonomy(self.request, counted=self.fixed_object.pk)
+        # The taxonomy every page's navigation reads holds the parent and subtopics too.
+        taxonomy = public_taxonomy(self.request, counted=self.taxonomy_counted())
         node = taxonomy.node(self.fixed_object)
         context.update(
             parent=taxonomy.parent_of(node) if node else None,
