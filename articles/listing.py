@@ -12,6 +12,7 @@ from .models import Article
 from .paging import CappedPaginator
 from .pins import featured
 from .querystrings import filter_query
+from .taxonomy import public_taxonomy
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class FilteredArticleListMixin:
         )
         if self.fixed_filter is not None:
             context[self.fixed_filter.name] = self.fixed_object
+        self.offer_public_topics()
         first_page = context["page_obj"] is None or context["page_obj"].number == 1
         if self.shows_featured and first_page and not query:
             context["featured_stories"] = self.featured_stories()
@@ -131,6 +133,19 @@ class FilteredArticleListMixin:
         day = page.object_list[-1].published_at.date()
         query = filter_query(self.request.GET, exclude=("page", "until"))
         return {"day": day, "query": "&".join(p for p in (query, f"until={day}") if p)}
+
+    def offer_public_topics(self):
+        """The topic filter offers the taxonomy's topics: the navigation's query, not one more.
+
+        Both are ``Topic.objects.public()`` by name; the filter's queryset still
+        checks a submitted topic.
+        """
+        field = self.filterset.form.fields.get("topic")
+        if field is None:  # a topic's own page fixes the topic
+            return
+        taxonomy = public_taxonomy(self.request)
+        topics = ((node.slug, node.name) for node in taxonomy.by_id.values())
+        field.widget.choices = [("", field.empty_label), *topics]
 
     def featured_stories(self):
         """The public stories pinned to this page, in pin order (one query, plus pictures)."""

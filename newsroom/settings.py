@@ -101,8 +101,8 @@ TEMPLATES = [
     },
 ]
 
-# Plain <input> widgets drawn without their two templates (newsroom/formrender.py).
-FORM_RENDERER = "newsroom.formrender.FastInputRenderer"
+# Plain <input> and <select> widgets drawn without their templates (newsroom/formrender.py).
+FORM_RENDERER = "newsroom.formrender.FastWidgetRenderer"
 
 WSGI_APPLICATION = "newsroom.wsgi.application"
 

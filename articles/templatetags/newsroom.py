@@ -4,7 +4,7 @@ from django import template
 from django.utils.encoding import iri_to_uri
 from django.utils.safestring import mark_safe
 
-from articles import links, pictures
+from articles import cards, links, pictures
 from articles.markdown import render_markdown
 from articles.search import safe_headline
 from newsroom import http_urls
@@ -51,3 +51,4 @@ def rough_pages_of(number, paginator):
 
 
 register.filter("highlighted", safe_headline)  # escaped, only the match marks made <mark>
+register.simple_tag(cards.story_cards, name="story_cards")  # every list's cards, one loop

@@ -96,9 +96,9 @@ class TestOneCardPerCluster:
         topic = TopicFactory()
         full_story(topics=[topic])
         cluster_new_stories()
-        # As the plain list: count, page, topics, images, the form's three choices, the navigation,
-        # the featured stories.
-        budget = 8 + NAV_QUERIES
+        # As the plain list: count, page, topics, images, the form's type and outlet choices,
+        # the navigation (the form's topics too), the featured stories.
+        budget = 7 + NAV_QUERIES
         with django_assert_num_queries(budget):
             client.get(HOME)
         for n in range(19):

@@ -67,11 +67,11 @@ class TestHomePage:
         """Budget: the list's (test_public_list, featured query included) plus the
         featured stories' topics and images, which run only when some are pinned."""
         Pin.objects.create(article=full_story(topics=[TopicFactory()]))
-        with django_assert_num_queries(10 + NAV_QUERIES):
+        with django_assert_num_queries(9 + NAV_QUERIES):
             client.get(HOME)
         for position in range(1, 20):
             Pin.objects.create(article=full_story(topics=[TopicFactory()]), position=position)
-        with django_assert_num_queries(10 + NAV_QUERIES):
+        with django_assert_num_queries(9 + NAV_QUERIES):
             assert len(featured_titles(client.get(HOME))) == 20
 
 

@@ -162,9 +162,10 @@ class TestPagination:
 
 class TestListQueries:
     # Budget: the page count, the page of stories (provider joined), the topics and
-    # images prefetches, the filter form's topic, type and outlet choices, the navigation,
-    # and the featured stories (their pictures cost two more only when some are pinned).
-    BUDGET = 8 + NAV_QUERIES
+    # images prefetches, the filter form's type and outlet choices (its topics are the
+    # navigation's), the navigation, and the featured stories (their pictures cost two
+    # more only when some are pinned).
+    BUDGET = 7 + NAV_QUERIES
 
     def test_query_count_does_not_grow_with_rows(self, client, django_assert_num_queries):
         """One row and twenty rows cost the same number of queries."""

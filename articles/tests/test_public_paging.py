@@ -27,9 +27,9 @@ def page(client, number, **params):
 
 
 # A short list page's queries: the stories and their prefetches, the count, and the
-# filter form's choices (topics, types, outlets) and the topic navigation; the first
-# page one more, for the featured stories.
-LIST_QUERIES = 7 + NAV_QUERIES
+# filter form's choices (types, outlets; its topics are the navigation's) and the topic
+# navigation; the first page one more, for the featured stories.
+LIST_QUERIES = 6 + NAV_QUERIES
 FEATURED_QUERIES = 1
 
 

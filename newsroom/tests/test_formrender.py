@@ -8,7 +8,7 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
-from newsroom.formrender import PLAIN_INPUTS, FastInputRenderer
+from newsroom.formrender import PLAIN_INPUTS, FastWidgetRenderer
 
 WIDGETS = Path(django.forms.__file__).parent / "templates"
 
@@ -40,7 +40,7 @@ def widgets():
 @pytest.mark.parametrize("value", VALUES, ids=repr)
 def test_same_markup_as_the_templates(widget, attrs, value):
     name = 'form-0-"quality"'
-    assert widget.render(name, value, attrs, FastInputRenderer()) == widget.render(
+    assert widget.render(name, value, attrs, FastWidgetRenderer()) == widget.render(
         name, value, attrs, DjangoTemplates()
     )
 
@@ -53,11 +53,11 @@ def test_only_templates_that_are_the_plain_input():
 
 
 def test_other_templates_render_as_before():
-    widget = forms.Select(choices=[("a", "A & B")])
-    assert widget.render("pick", "a", None, FastInputRenderer()) == widget.render(
+    widget = forms.CheckboxSelectMultiple(choices=[("a", "A & B")])
+    assert widget.render("pick", "a", None, FastWidgetRenderer()) == widget.render(
         "pick", "a", None, DjangoTemplates()
     )
 
 
 def test_is_the_sites_renderer(settings):
-    assert settings.FORM_RENDERER == "newsroom.formrender.FastInputRenderer"
+    assert settings.FORM_RENDERER == "newsroom.formrender.FastWidgetRenderer"

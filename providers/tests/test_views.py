@@ -57,11 +57,11 @@ class TestProviderPage:
         """One story and twenty cost the same queries."""
         full_story(provider=outlet)
         # Budget: the outlet, the page count and page, the topics and images
-        # prefetches, the filter form's topic and type choices, and the scorecard's
-        # figures and chart weeks, and the topic navigation.
-        with django_assert_num_queries(9 + NAV_QUERIES):
+        # prefetches, the filter form's type choices, and the scorecard's figures and
+        # chart weeks, and the topic navigation (the form's topics too).
+        with django_assert_num_queries(8 + NAV_QUERIES):
             client.get(outlet.get_absolute_url())
         for _ in range(19):
             full_story(provider=outlet)
-        with django_assert_num_queries(9 + NAV_QUERIES):
+        with django_assert_num_queries(8 + NAV_QUERIES):
             assert len(client.get(outlet.get_absolute_url()).context["articles"]) == 20
