@@ -17,9 +17,12 @@ keepalive = 5
 # A worker that stops answering is replaced; long work runs as tasks, never here.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-# Recycle workers now and then so a slow leak never grows without bound.
-max_requests = 10_000
-max_requests_jitter = 1_000
+# Workers are not recycled by default: a recycled gthread worker drops the keep-alive
+# connections it holds, and under load every client on it waited for an answer that
+# never came (bench/load.py: 64 timeouts at 64 connections, none with recycling
+# off). GUNICORN_MAX_REQUESTS=N recycles after about N requests, should a leak need it.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 
 # GUNICORN_ACCESS_LOG=off leaves requests unlogged (the load benchmark does).
 accesslog = None if os.environ.get("GUNICORN_ACCESS_LOG") == "off" else "-"
