@@ -79,8 +79,30 @@ class Lookups:
         )
 
 
+NEWS_BATCH_LOCK = 0x6E657773  # "news": the key of PostgreSQL's advisory lock below
+
+
+def take_turn_with_other_imports():
+    """Hold, until this batch's transaction ends, the lock every import's batch takes.
+
+    A batch decides from what it reads first which of its stories are new and which
+    children to replace. Two imports writing one story at once (a cron job and an
+    editor on the same folder) would both take it for new: the second's upsert
+    updates the first's row, then its children collide with the first's
+    (duplicate keys the one-file fallback recovered from, with psycopg's aborted
+    pipeline on stderr). Taking turns per batch makes the second read the
+    first's rows; the parsing still runs side by side. SQLite already writes
+    one transaction at a time.
+    """
+    db = connections[router.db_for_write(Article)]
+    if db.vendor == "postgresql":
+        with db.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEWS_BATCH_LOCK])
+
+
 def write_news(records, lookups, now):
     """Upsert a batch of news records (their story URLs are distinct)."""
+    take_turn_with_other_imports()
     provider_ids = ensure_providers([record["provider"] for record in records], lookups)
     topic_ids = ensure_topics([name for record in records for name in record["topics"]], lookups)
     hashes = [record["fields"]["web_url_hash"] for record in records]
