@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
 
 from articles.models import Article
+from newsroom.pagecache import kept_for_generation
 
 CHART_WEEKS = 12
 
@@ -125,5 +126,15 @@ def scorecard(provider, stories, with_share=False):
 
 
 def public_scorecard(provider):
-    """What readers may see: published stories only, and no share published."""
-    return scorecard(provider, Article.objects.published())
+    """What readers may see: published stories only, and no share published.
+
+    Kept per page-cache generation: it counts over every story of the outlet (100 ms
+    of SQL for 5,000 at a million stories), and each of the outlet's pages, filters
+    and sorts would otherwise count again.
+    """
+
+    def compute():
+        return scorecard(provider, Article.objects.published())
+
+    card = kept_for_generation(f"scorecard:{provider.pk}", compute)
+    return compute() if card is None else card

@@ -8,6 +8,7 @@ from django.urls import reverse
 from articles.clusters.assign import cluster_new_stories
 from articles.clusters.scorecards import public_scorecard
 from articles.tests.factories import ArticleFactory, ProviderFactory
+from newsroom import pagecache
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,24 @@ class TestScorecard:
         assert sum(count for *_, count in card["bars"]) == 2
         slow_card = public_scorecard(slow)
         assert (slow_card["first_reports"], slow_card["repeats"]) == (0, 1)
+
+    def test_kept_for_the_generation(self, outlets, settings, django_assert_num_queries):
+        """Every page of the outlet shows the same card: counted once per generation."""
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "scorecards",
+            },
+        }
+        settings.PAGE_CACHE_SECONDS = 300
+        fast, _ = outlets
+        assert public_scorecard(fast)["story_total"] == 2
+        ArticleFactory(provider=fast, published_at=T0)
+        with django_assert_num_queries(0):
+            assert public_scorecard(fast)["story_total"] == 2  # kept
+        pagecache.pages_changed()  # what a change of public content calls
+        assert public_scorecard(fast)["story_total"] == 3
 
     def test_public_page_counts_published_stories_only(self, client, outlets):
         """The held story is not counted, and the page shows no share published."""
