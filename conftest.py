@@ -75,3 +75,11 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def memory_page_cache(settings):
+    """The page cache on, over a fresh memory cache."""
+    from articles.tests.cache_support import memory_cache, use_page_cache
+
+    use_page_cache(settings, memory_cache())

@@ -1,11 +1,9 @@
 """Fixtures shared by the articles tests."""
 
-import uuid
-
 import pytest
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, OfflineBrowser
-from .cache_support import REDIS_URL, redis_or_skip
+from .cache_support import memory_cache, redis_cache, use_page_cache
 
 
 @pytest.fixture
@@ -33,18 +31,5 @@ def demo(db):
 @pytest.fixture(params=["memory", "redis"])
 def page_cache(request, settings):
     """Switch the page cache on, over a fresh memory cache or a private corner of Redis."""
-    if request.param == "redis":
-        redis_or_skip()
-        backend = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # tests share the server, not keys
-        }
-    else:
-        backend = {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": uuid.uuid4().hex,
-        }
-    settings.CACHES = {**settings.CACHES, "default": backend}  # the login throttle keeps its own
-    settings.PAGE_CACHE_SECONDS = 300
+    use_page_cache(settings, redis_cache() if request.param == "redis" else memory_cache())
     return request.param

@@ -1,7 +1,6 @@
 """Navigation: the topic taxonomy from every page, what topic and outlet pages are, paging links."""
 
 import re
-import uuid
 
 import pytest
 from django.db import connection
@@ -119,18 +118,6 @@ class TestTopicIndex:
         with django_assert_num_queries(NAV_QUERIES + 1):
             body = client.get(TOPICS).content.decode()
         assert body.count('<ul class="topic-tree topic-tree--nested">') == 21
-
-
-@pytest.fixture
-def memory_page_cache(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": uuid.uuid4().hex,
-        },
-    }
-    settings.PAGE_CACHE_SECONDS = 300
 
 
 BUILT_AND_KEPT = 4

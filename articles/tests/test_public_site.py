@@ -45,16 +45,8 @@ class TestSitemapAndRobots:
         assert f"http://testserver{draft.get_absolute_url()}" not in locations
         assert "http://testserver/topics/secret/" not in locations
 
-    def test_section_counted_once_per_generation(self, client, settings):
+    def test_section_counted_once_per_generation(self, client, memory_page_cache):
         """The index and every page of a section need its count: made once, kept."""
-        settings.CACHES = {
-            **settings.CACHES,
-            "default": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "sitemap-counts",
-            },
-        }
-        settings.PAGE_CACHE_SECONDS = 300
         story = ArticleFactory()
 
         def counts(path):

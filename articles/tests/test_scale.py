@@ -3,8 +3,6 @@ relevance ranks only the newest matches, the admin counts up to a cap, and the
 public topics and outlets follow what is published."""
 
 import datetime as dt
-import os
-import uuid
 
 import pytest
 from django.db import connection
@@ -23,7 +21,6 @@ from .test_public_paging import LIST_QUERIES
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("articles:list")
-REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL")
 API = reverse("api:news")
 
 
@@ -287,24 +284,6 @@ class TestPublicChoices:
 
 class TestPublicChoicesCached:
     """With the shared page cache on, the public topics and outlets are kept per generation."""
-
-    @pytest.fixture(params=["memory", "redis"])
-    def page_cache(self, request, settings):
-        if request.param == "redis":
-            if not REDIS_URL:
-                pytest.skip("needs Redis: run under bin/with-redis")
-            backend = {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": REDIS_URL,
-                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-            }
-        else:
-            backend = {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": uuid.uuid4().hex,
-            }
-        settings.CACHES = {**settings.CACHES, "default": backend}
-        settings.PAGE_CACHE_SECONDS = 300
 
     def test_publishing_shows_the_topic_and_outlet(
         self, page_cache, django_capture_on_commit_callbacks

@@ -54,16 +54,8 @@ class TestHeader:
         assert len(nonces) == 1
         assert f"'nonce-{nonces.pop()}'" in policy(response)["script-src"]
 
-    def test_a_page_from_the_page_cache_keeps_it(self, client, settings):
+    def test_a_page_from_the_page_cache_keeps_it(self, client, memory_page_cache):
         """The page cache sits outside the CSP middleware: a stored page has its policy."""
-        settings.CACHES = {
-            **settings.CACHES,
-            "default": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "csp",
-            },
-        }
-        settings.PAGE_CACHE_SECONDS = 300
         first, second = client.get("/"), client.get("/")
         assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
         assert policy(second) == policy(first)

@@ -56,16 +56,8 @@ class TestScorecard:
         slow_card = public_scorecard(slow)
         assert (slow_card["first_reports"], slow_card["repeats"]) == (0, 1)
 
-    def test_kept_for_the_generation(self, outlets, settings, django_assert_num_queries):
+    def test_kept_for_the_generation(self, outlets, memory_page_cache, django_assert_num_queries):
         """Every page of the outlet shows the same card: counted once per generation."""
-        settings.CACHES = {
-            **settings.CACHES,
-            "default": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "scorecards",
-            },
-        }
-        settings.PAGE_CACHE_SECONDS = 300
         fast, _ = outlets
         assert public_scorecard(fast)["story_total"] == 2
         ArticleFactory(provider=fast, published_at=T0)
