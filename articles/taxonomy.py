@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import IntegerField, OuterRef, Subquery
 
-from newsroom.pagecache import kept_for_generation
+from newsroom.pagecache import kept_or_computed
 
 from .models import Article, Topic
 from .paging import CappedPaginator, capped
@@ -66,7 +66,7 @@ def public_taxonomy(request=None):
     """The taxonomy, built once per request (the page's views and its navigation share it)."""
     if request is not None and hasattr(request, "public_taxonomy"):
         return request.public_taxonomy
-    taxonomy = kept_for_generation("taxonomy", build_taxonomy) or build_taxonomy()
+    taxonomy = kept_or_computed("taxonomy", build_taxonomy)
     if request is not None:
         request.public_taxonomy = taxonomy
     return taxonomy
@@ -91,12 +91,7 @@ def counted_taxonomy(request=None):
     """The whole tree with every topic's count (``/topics/``); the counts kept like the tree."""
     taxonomy = copy.deepcopy(public_taxonomy(request))
 
-    def count_all():
-        return story_counts(taxonomy.by_id)
-
-    counts = kept_for_generation("taxonomy-counts", count_all)
-    if counts is None:
-        counts = count_all()
+    counts = kept_or_computed("taxonomy-counts", lambda: story_counts(taxonomy.by_id))
     for node in taxonomy.by_id.values():
         node.stories = counts.get(node.id, 0)
     return taxonomy

@@ -82,6 +82,12 @@ def kept_for_generation(name, compute):
     return value
 
 
+def kept_or_computed(name, compute):
+    """``compute()``'s kept value, or with the page cache off ``compute()`` now."""
+    value = kept_for_generation(name, compute)
+    return compute() if value is None else value
+
+
 def _generation(store):
     generation = store.get(GENERATION_KEY)
     if generation is None:

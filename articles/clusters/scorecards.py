@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
 
 from articles.models import Article
-from newsroom.pagecache import kept_for_generation
+from newsroom.pagecache import kept_or_computed
 
 CHART_WEEKS = 12
 
@@ -136,5 +136,4 @@ def public_scorecard(provider):
     def compute():
         return scorecard(provider, Article.objects.published())
 
-    card = kept_for_generation(f"scorecard:{provider.pk}", compute)
-    return compute() if card is None else card
+    return kept_or_computed(f"scorecard:{provider.pk}", compute)
