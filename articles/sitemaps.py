@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from newsroom.pagecache import kept_for_generation
+from newsroom.pagecache import kept_or_computed
 from providers.models import Provider
 
 from .models import Article, Topic
@@ -47,9 +47,10 @@ class CountKeptPerGeneration:
     @property
     def paginator(self):
         paginator = super().paginator
-        count = kept_for_generation(f"sitemap-count:{type(self).__name__}", lambda: paginator.count)
-        if count is not None:
-            paginator.count = count  # a cached_property: this copy need not count
+        # count is a cached_property: set, this copy need not count again.
+        paginator.count = kept_or_computed(
+            f"sitemap-count:{type(self).__name__}", lambda: paginator.count
+        )
         return paginator
 
 
