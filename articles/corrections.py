@@ -13,11 +13,12 @@ from django.utils import timezone
 
 
 class CorrectionQuerySet(models.QuerySet):
-    def public(self):
+    def public(self, now=None):
         """Corrections of stories the public may see, the latest first."""
         from .models import public_condition
 
-        return self.filter(public_condition(through="article__")).order_by("-created_at", "-id")
+        public = self.filter(public_condition(now, through="article__"))
+        return public.order_by("-created_at", "-id")
 
 
 class Correction(models.Model):

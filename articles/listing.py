@@ -1,15 +1,18 @@
 """The filtered story list every list page shares, and the filter a page can fix."""
 
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, QueryDict
+from django.utils import timezone
+
+from newsroom.precompiled import precompiled_rows
 
 from .clusters.public import one_per_cluster, other_outlet_count
 from .filters import ArticleFilter
-from .models import Article
-from .paging import CappedPaginator
+from .models import Article, public_rows
+from .paging import CappedPaginator, KeptList
 from .pins import featured
 from .querystrings import filter_query
 from .taxonomy import public_taxonomy
@@ -37,12 +40,21 @@ class FixedFilter:
         value = kwargs[self.field]
         if self.case_insensitive:
             value = value.lower()
-        public = self.model.objects.public()
+        found = public_rows(
+            f"fixed:{self.name}", self.public_named, {"now": timezone.now(), "value": value}, 0, 2
+        )
+        if len(found) != 1:
+            raise Http404(f"No {self.model._meta.object_name} matches the given query.")
+        return found[0]
+
+    def public_named(self, now, value):
+        public = self.model.objects.public(now)
         if self.related:
             public = public.select_related(*self.related)
-        return get_object_or_404(public, **{self.field: value})
+        return public.filter(**{self.field: value})
 
     def narrow(self, articles, obj):
+        """``articles`` reaching ``obj`` (an instance, or its id)."""
         return articles.filter(**{self.stories: obj})
 
     def query(self, obj):
@@ -91,15 +103,40 @@ class FilteredArticleListMixin:
         return sum(1 for name in names if self.request.GET.get(name, "").strip())
 
     def get_queryset(self):
+        if self.sets_no_filter():
+            # The form still shows; the list is the unfiltered one, compiled once per process.
+            self.filterset = self.bound_filter(Article.objects.none())
+            fixed, params = self.fixed_filter, {"now": timezone.now()}
+            if fixed is not None:
+                params["value"] = self.fixed_object.pk
+            return KeptList(f"list:{fixed.name if fixed else ''}", self.unfiltered, params)
         articles = Article.objects.published().for_list()
         if self.fixed_filter is not None:
             articles = self.fixed_filter.narrow(articles, self.fixed_object)
-        self.filterset = ArticleFilter(
-            self.request.GET, queryset=articles, collapse=one_per_cluster
-        )
-        for name in self.get_fixed_filters():
-            self.filterset.filters.pop(name)
+        self.filterset = self.bound_filter(articles)
         return self.filterset.qs
+
+    def sets_no_filter(self):
+        """No filter of the form has a value in the query string (a page number may)."""
+        fixed = self.get_fixed_filters()
+        names = (name for name in ArticleFilter.base_filters if name not in fixed)
+        return not any(self.request.GET.get(name, "") for name in names)
+
+    def bound_filter(self, articles):
+        filterset = ArticleFilter(self.request.GET, queryset=articles, collapse=one_per_cluster)
+        for name in self.get_fixed_filters():
+            filterset.filters.pop(name)
+        return filterset
+
+    def unfiltered(self, now, value=None):
+        """The list with no filter set, at ``now`` (``value``: the fixed object's id)."""
+        articles = Article.objects.published(now).for_list()
+        if value is not None:
+            articles = self.fixed_filter.narrow(articles, value)
+        filterset = ArticleFilter(
+            QueryDict(), queryset=articles, collapse=partial(one_per_cluster, now=now)
+        )
+        return filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -149,6 +186,15 @@ class FilteredArticleListMixin:
 
     def featured_stories(self):
         """The public stories pinned to this page, in pin order (one query, plus pictures)."""
-        stories = Article.objects.published().for_list()
-        stories = stories.annotate(other_outlets=other_outlet_count())
-        return list(featured(stories, topic=self.fixed_object))
+        params = {"now": timezone.now()}
+        if self.fixed_object is not None:
+            params["topic"] = self.fixed_object.pk
+        key = f"featured:{'topic' if self.fixed_object is not None else 'home'}"
+        return precompiled_rows(key, featured_at, params)
+
+
+def featured_at(now, topic=None):
+    """The public stories pinned at ``now`` to the home page or a topic's (its id), in pin order."""
+    stories = Article.objects.published(now).for_list()
+    stories = stories.annotate(other_outlets=other_outlet_count(now))
+    return featured(stories, topic=topic, now=now)

@@ -8,7 +8,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from images.files import content_hash, original_name
-from newsroom.pagecache import kept_for_generation
+from newsroom import pagecache
+from newsroom.precompiled import precompiled_rows
 
 from . import validators
 from .identity import url_hash
@@ -27,9 +28,9 @@ SLUG_HELP = "Its address. Leave empty to make one from the {}."
 
 
 class TopicQuerySet(models.QuerySet):
-    def public(self):
+    def public(self, now=None):
         """Topics the public may see: defined by a taxonomy file, or carried by a public story."""
-        rule = ~Q(source_file="") | carries_public_story(topics=OuterRef("pk"))
+        rule = ~Q(source_file="") | carries_public_story(now, topics=OuterRef("pk"))
         return public_by_rule(self, rule)
 
 
@@ -106,7 +107,7 @@ def public_condition(now=None, through=""):
     )
 
 
-def carries_public_story(**link):
+def carries_public_story(now=None, **link):
     """The condition "some public story has ``link``" (say ``topics=OuterRef("pk")``).
 
     For the topics and outlets the public may see. Written as "the first such
@@ -115,7 +116,7 @@ def carries_public_story(**link):
     over every story (0.9–1.5 s a page at 250,000 stories), while a scalar
     subquery runs once per topic or outlet and stops at its first public story.
     """
-    first = Article.objects.published().filter(**link).order_by().values("pk")[:1]
+    first = Article.objects.published(now).filter(**link).order_by().values("pk")[:1]
     return Q(IsNull(Subquery(first), False))
 
 
@@ -128,13 +129,26 @@ def public_by_rule(queryset, rule):
     is public, proving it reads all of them.
     """
     model = queryset.model
-    ids = kept_for_generation(
+    ids = pagecache.kept_for_generation(
         f"public-ids:{model._meta.label_lower}",
         lambda: list(model._base_manager.filter(rule).values_list("pk", flat=True)),
     )
     if ids is None:
         return queryset.filter(rule)
     return queryset.filter(pk__in=ids)
+
+
+def public_rows(key, build, params, start=None, stop=None):
+    """The rows of a query that goes through :func:`public_by_rule`, kept compiled if it may be.
+
+    With the page cache on, the rule's kept ids would be compiled into the SQL
+    and outlive their generation: the ORM runs it then (the pages themselves
+    are kept). ``newsroom.precompiled.precompiled_rows`` otherwise.
+    """
+    if pagecache.enabled():
+        queryset = build(**params)
+        return list(queryset[start:stop] if stop is not None else queryset)
+    return precompiled_rows(key, build, params, start, stop)
 
 
 def public_flag():

@@ -21,11 +21,14 @@ stories are a date filter, a topic or an outlet away.
 
 import json
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+
+from newsroom.precompiled import precompiled_count, precompiled_rows, precompiled_sql
 
 CAP = 1_000
 LARGEST_OFFSET = 2**62
@@ -44,6 +47,8 @@ def page_rows(queryset, start, stop):
     ``queryset`` annotates and prefetches, in the first step's order. Same rows,
     one more query.
     """
+    if isinstance(queryset, KeptList):
+        return queryset.rows(start, stop)
     if start < DEEP_OFFSET:
         return list(queryset[start:stop])
     ids = list(queryset.values_list("pk", flat=True)[start:stop])
@@ -51,6 +56,51 @@ def page_rows(queryset, start, stop):
         return []
     rows = {row.pk: row for row in queryset.filter(pk__in=ids)}
     return [rows[pk] for pk in ids if pk in rows]
+
+
+@dataclass(frozen=True)
+class KeptList:
+    """A list of fixed shape for :class:`CappedPaginator`: its SQL compiled once per process.
+
+    ``build(**params)`` is the list's ordered queryset (run only to compile it,
+    ``newsroom.precompiled``); ``key`` names its shape. The paginator counts and
+    pages it as it would the queryset, deep pages ids first (:func:`page_rows`).
+    """
+
+    key: str
+    build: Callable
+    params: dict = field(default_factory=dict)
+    ordered = True
+
+    def capped_count(self, cap):
+        def counted(**params):
+            return self.build(**params).order_by().values("pk")[: cap + 1]
+
+        return precompiled_count(f"{self.key}:count:{cap}", counted, self.params)
+
+    def rows(self, start, stop):
+        if start < DEEP_OFFSET:
+            return precompiled_rows(self.key, self.build, self.params, start, stop)
+        ids = precompiled_rows(f"{self.key}:ids", self._ids, self.params, start, stop)
+        if not ids:
+            return []
+        found = precompiled_rows(f"{self.key}:by-id", self._by_id, {**self.params, "ids": ids})
+        rows = {row.pk: row for row in found}
+        return [rows[pk] for pk in ids if pk in rows]
+
+    def _ids(self, **params):
+        return self.build(**params).values_list("pk", flat=True)
+
+    def _by_id(self, ids, **params):
+        return self.build(**params).filter(pk__in=ids)
+
+    def unordered_sql(self):
+        """The SQL and parameters of the list without its order (for the planner's estimate)."""
+
+        def unordered(**params):
+            return self.build(**params).order_by()
+
+        return precompiled_sql(f"{self.key}:unordered", unordered, self.params)
 
 
 @dataclass(frozen=True)
@@ -73,6 +123,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def _capped_count(self):
         # Only ids, unordered: no ranking, headline or sort is computed to count.
+        if isinstance(self.object_list, KeptList):
+            return self.object_list.capped_count(self.cap)
         return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @cached_property
@@ -174,10 +226,14 @@ class CappedPage(Page):
 
 def planner_estimate(queryset):
     """The planner's guess at how many rows ``queryset`` returns; 0 off PostgreSQL."""
-    connection = connections[queryset.db]
+    kept = isinstance(queryset, KeptList)
+    connection = connections["default" if kept else queryset.db]
     if connection.vendor != "postgresql":
         return 0
-    sql, params = queryset.order_by().query.sql_with_params()
+    if kept:
+        sql, params = queryset.unordered_sql()
+    else:
+        sql, params = queryset.order_by().query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         (plan,) = cursor.fetchone()

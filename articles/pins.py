@@ -82,7 +82,7 @@ class Pin(models.Model):
 
 def featured(stories, topic=None, now=None):
     """``stories`` (already public-only) pinned to the home page or ``topic``, in pin order."""
-    place = {"topic": topic} if topic is not None else {"topic__isnull": True}
+    place = {"topic": topic} if topic is not None else {"topic__isnull": True}  # or its id
     pins = Pin.objects.showing(now).filter(**place)
     position = pins.filter(article=OuterRef("pk")).order_by("position", "id").values("position")
     # Driven by the pins (a handful), not by a pass over every public story.

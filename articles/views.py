@@ -1,5 +1,6 @@
 """Readers' pages: the story list, the topic index, topic pages and story pages."""
 
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -7,7 +8,7 @@ from . import jsonld
 from .clusters.public import coverage_of
 from .listing import FilteredArticleListMixin, FixedFilter
 from .models import Article, Correction, Topic
-from .paging import CappedPaginator
+from .paging import CappedPaginator, KeptList
 from .taxonomy import counted_nodes, counted_taxonomy, public_taxonomy
 
 
@@ -35,9 +36,13 @@ class CorrectionListView(ListView):
     paginator_class = CappedPaginator
 
     def get_queryset(self):
-        return (
-            Correction.objects.public().select_related("article__provider").only(*CORRECTION_SHOWN)
-        )
+        return KeptList("corrections", public_corrections, {"now": timezone.now()})
+
+
+def public_corrections(now):
+    """The corrections page's list at ``now``: the corrections of public stories, latest first."""
+    shown = Correction.objects.public(now).select_related("article__provider")
+    return shown.only(*CORRECTION_SHOWN)
 
 
 class TopicDetailView(FilteredArticleListMixin, ListView):

@@ -10,9 +10,9 @@ from .logos import remote_images
 
 
 class ProviderQuerySet(models.QuerySet):
-    def public(self):
+    def public(self, now=None):
         """Outlets the public may see: defined by their own file, or carrying a public story."""
-        rule = ~Q(source_file="") | carries_public_story(provider=OuterRef("pk"))
+        rule = ~Q(source_file="") | carries_public_story(now, provider=OuterRef("pk"))
         return public_by_rule(self, rule)
 
 

@@ -12,7 +12,7 @@ from articles.models import Article
 UNSCORED = -1
 
 
-def one_per_cluster(stories):
+def one_per_cluster(stories, now=None):
     """``stories`` (already published-only and filtered) keeping one story per cluster.
 
     The one kept is the cluster's lead when it is among ``stories``, else the best of
@@ -39,14 +39,14 @@ def one_per_cluster(stories):
     return (
         stories.annotate(cluster_score=score)
         .filter(Q(cluster__lead=F("pk")) | ~Exists(better))
-        .annotate(other_outlets=other_outlet_count())
+        .annotate(other_outlets=other_outlet_count(now))
     )
 
 
-def other_outlet_count():
+def other_outlet_count(now=None):
     """How many other outlets' published versions of the story there are (an annotation)."""
     others = (
-        Article.objects.published()
+        Article.objects.published(now)
         .filter(cluster=OuterRef("cluster"))
         .exclude(provider=OuterRef("provider"))
         .order_by()
