@@ -17,10 +17,11 @@ import copy
 from dataclasses import dataclass, field, replace
 
 from django.db.models import IntegerField, OuterRef, Subquery
+from django.utils import timezone
 
 from newsroom.pagecache import kept_or_computed
 
-from .models import Article, Topic
+from .models import Article, Topic, public_rows
 from .paging import CappedPaginator, capped
 
 
@@ -73,9 +74,15 @@ def public_taxonomy(request=None):
 
 
 def build_taxonomy():
-    rows = Topic.objects.public().order_by("name").values_list("pk", "name", "slug", "parent_id")
+    rows = public_rows("taxonomy", public_topic_rows, {"now": timezone.now()})
     nodes = {row[0]: TopicNode(*row) for row in rows}
     return Taxonomy(roots=_tree(nodes), by_id=nodes)
+
+
+def public_topic_rows(now):
+    """Each public topic's id, name, slug and parent, by name."""
+    public = Topic.objects.public(now).order_by("name")
+    return public.values_list("pk", "name", "slug", "parent_id")
 
 
 def story_counts(topic_ids):

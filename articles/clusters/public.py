@@ -6,8 +6,10 @@ shows, not as a card, not as a link and not in a count.
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from articles.models import Article
+from newsroom.precompiled import precompiled_rows
 
 UNSCORED = -1
 
@@ -60,11 +62,17 @@ def other_outlet_count(now=None):
 def coverage_of(article):
     """The other published versions of ``article``'s story, earliest first (one query)."""
     if article.cluster_id is None:
-        return Article.objects.none()
+        return []
+    params = {"now": timezone.now(), "cluster": article.cluster_id, "story": article.pk}
+    return precompiled_rows("coverage", coverage_at, params)
+
+
+def coverage_at(now, cluster, story):
+    """The published stories of ``cluster`` at ``now`` but ``story``, earliest first."""
     return (
-        Article.objects.published()
-        .filter(cluster_id=article.cluster_id)
-        .exclude(pk=article.pk)
+        Article.objects.published(now)
+        .filter(cluster_id=cluster)
+        .exclude(pk=story)
         .select_related("provider")
         .only("slug", "title", "published_at", "web_url", "original_url", "provider__name")
         .order_by("published_at", "pk")
