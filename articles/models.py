@@ -3,13 +3,13 @@ from django.db import models
 from django.db.models import ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from images.files import content_hash, original_name
 from newsroom import pagecache
 from newsroom.precompiled import precompiled_rows
+from newsroom.reversing import quick_reverse
 
 from . import validators
 from .identity import url_hash
@@ -70,7 +70,7 @@ class Topic(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
+        return quick_reverse("articles:topic", self.slug)
 
     def clean(self):
         self.fill_slug()
@@ -447,7 +447,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return quick_reverse("articles:detail", self.slug)
 
     def is_public(self, now=None):
         """The rule of ``Article.objects.published()`` for this one story."""

@@ -1,9 +1,9 @@
 """Sitemap sections: the home page, every published story, topics and outlets."""
 
 from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
 
 from newsroom.pagecache import kept_or_computed
+from newsroom.reversing import quick_reverse
 from providers.models import Provider
 
 from .models import Article, Topic
@@ -28,7 +28,7 @@ class HomeSitemap(Sitemap):
         return ["articles:list"]
 
     def location(self, item):
-        return reverse(item)
+        return quick_reverse(item)
 
     def lastmod(self, item):
         return latest_change()

@@ -1,10 +1,10 @@
 from django.db import models
 from django.db.models import OuterRef, Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 
 from articles import validators
 from articles.models import carries_public_story, public_by_rule
+from newsroom.reversing import quick_reverse
 
 from .logos import remote_images
 
@@ -77,7 +77,7 @@ class Provider(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("providers:detail", kwargs={"domain": self.domain})
+        return quick_reverse("providers:detail", self.domain)
 
     def remote_logo_images(self):
         """The source's logo images that have an absolute http(s) URL, in source order."""

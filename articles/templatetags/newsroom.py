@@ -8,8 +8,15 @@ from articles import cards, links, pictures
 from articles.markdown import render_markdown
 from articles.search import safe_headline
 from newsroom import http_urls
+from newsroom.reversing import quick_reverse
 
 register = template.Library()
+
+
+@register.simple_tag
+def quick_url(name, arg=None):
+    """``{% url name arg %}`` reversed once per process (``newsroom.reversing``)."""
+    return quick_reverse(name, arg)
 
 
 @register.filter

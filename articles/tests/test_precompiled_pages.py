@@ -1,8 +1,9 @@
-"""Public pages from kept SQL (newsroom.precompiled) are byte for byte the ORM's pages.
+"""Public pages from kept SQL and kept links are byte for byte the ORM's and reverse()'s.
 
 Each page is rendered with ``NEWSROOM_PRECOMPILED_SQL`` off (every query built by
-the ORM: the reference) and on, twice (compiled, then only run), with the same
-number of queries.
+the ORM) and every link through ``reverse()`` (the reference), then with both
+kept (``newsroom.precompiled``, ``newsroom.reversing``) twice (compiled, then
+only run), with the same number of queries.
 """
 
 import datetime as dt
@@ -14,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from articles import paging
 from articles.clusters.assign import cluster_new_stories
 from articles.models import Correction, Pin
-from newsroom import precompiled
+from newsroom import precompiled, reversing
 
 from .factories import ArticleFactory, ProviderFactory, TopicFactory
 from .public_support import full_story
@@ -56,6 +57,24 @@ def site():
     return stories
 
 
+@pytest.fixture
+def reference(client, settings, monkeypatch):
+    """The page as the ORM and ``reverse()`` make it; kept SQL and links switched on after."""
+
+    def render(path):
+        precompiled.forget()
+        reversing._kept.clear()
+        settings.NEWSROOM_PRECOMPILED_SQL = False
+        with monkeypatch.context() as patched:
+            patched.setattr(reversing, "_template", lambda name, bare: reversing._REVERSE)
+            page = rendered(client, path)
+        reversing._kept.clear()
+        settings.NEWSROOM_PRECOMPILED_SQL = True
+        return page
+
+    return render
+
+
 def rendered(client, path):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
@@ -78,24 +97,19 @@ PATHS = [
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_the_same_page(client, settings, site, path, monkeypatch):
+def test_the_same_page(client, site, path, monkeypatch, reference):
     monkeypatch.setattr(paging, "DEEP_OFFSET", 20)  # page 2 on is read ids first
-    precompiled.forget()
-    settings.NEWSROOM_PRECOMPILED_SQL = False
-    reference = rendered(client, path)
-    settings.NEWSROOM_PRECOMPILED_SQL = True
-    assert rendered(client, path) == reference  # compiled now
-    assert rendered(client, path) == reference  # only run
-    assert precompiled._kept or path == "/topics/"
+    expected = reference(path)
+    assert rendered(client, path) == expected  # compiled now
+    assert rendered(client, path) == expected  # only run
+    assert precompiled._kept and reversing._kept
 
 
-def test_the_story_page(client, settings, site):
+def test_the_story_page(client, site, reference):
     path = site[2].get_absolute_url()
-    settings.NEWSROOM_PRECOMPILED_SQL = False
-    reference = rendered(client, path)
-    settings.NEWSROOM_PRECOMPILED_SQL = True
-    assert rendered(client, path) == reference
-    assert rendered(client, path) == reference
+    expected = reference(path)
+    assert rendered(client, path) == expected
+    assert rendered(client, path) == expected
 
 
 def test_a_filter_still_goes_through_the_orm(client, settings, site):
