@@ -11,7 +11,6 @@ corrections, pins) for the page's ids. Model instances and Django's prefetching 
 more than those queries (docs/performance.md, "Feeds and the API from plain rows").
 """
 
-from collections import defaultdict
 from operator import attrgetter
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
@@ -19,11 +18,11 @@ from zoneinfo import ZoneInfo
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 
-from . import seed_format
+from . import plainrows, seed_format
 from .clusters.public import one_per_cluster
 from .filters import filter_or_400
 from .jsonerrors import json_errors
-from .models import Article, ArticleImage, Correction, Pin, Topic
+from .models import Article, ArticleImage, Pin, Topic
 from .paging import page_rows
 
 PAGE_SIZE = 30
@@ -93,22 +92,16 @@ def items(rows, topic=None):
     if not rows:
         return []
     ids = [row.pk for row in rows]
-    related = {
-        # A story's topics in its file's order, as topics_in_given_order() gives them.
-        "topics": Article.topics.through.objects.order_by("id").values_list(
-            "article_id", "topic__name"
-        ),
-        "images": ArticleImage.objects.order_by("position").values_list(
-            "article_id", *(key.field for key in seed_format.IMAGE)
-        ),
-        "corrections": Correction.objects.order_by("created_at", "id").values_list(
-            "article_id", "text", "created_at"
-        ),
-        "pins": Pin.objects.showing().values_list(
-            "article_id", "topic_id", "topic__name", "position", "expires_at"
+    images = ArticleImage.objects.filter(article_id__in=ids).order_by("position")
+    pins = Pin.objects.showing().filter(article_id__in=ids)
+    groups = {
+        "topics": plainrows.topic_names(ids),
+        "images": plainrows.grouped(images.values_list("article_id", *IMAGE_FIELDS)),
+        "corrections": plainrows.corrections(ids),
+        "pins": plainrows.grouped(
+            pins.values_list("article_id", "topic_id", "topic__name", "position", "expires_at")
         ),
     }
-    groups = {name: _grouped(query.filter(article_id__in=ids)) for name, query in related.items()}
     topic_id = getattr(topic, "pk", None)
     return [
         _item(row, {name: group.get(row.pk, ()) for name, group in groups.items()}, topic_id)
@@ -116,18 +109,10 @@ def items(rows, topic=None):
     ]
 
 
-def _grouped(rows):
-    """``(story id, *values)`` rows as {story id: [values, ...]}, in the rows' order."""
-    groups = defaultdict(list)
-    for story, *values in rows:
-        groups[story].append(values)
-    return groups
-
-
 def _item(row, related, topic_id):
     item = {name: read(row) for name, read in _READERS}
     item["images"] = _images(row, related["images"])
-    item["topics"] = [name for (name,) in related["topics"]]
+    item["topics"] = list(related["topics"])
     if pins := related["pins"]:  # those showing now (Pin.objects.showing())
         item["featuredContent"] = [pin_to_dict(*pin) for pin in pins]
         item["highlight"] = any(pin_topic == topic_id for pin_topic, *_ in pins) or None
@@ -240,6 +225,7 @@ STORY_COLUMNS = (
 """What an item reads of the story's row and its outlet's."""
 
 IMAGE_NAMES = tuple(key.name for key in seed_format.IMAGE)
+IMAGE_FIELDS = tuple(key.field for key in seed_format.IMAGE)
 
 
 def image_to_dict(values):

@@ -14,7 +14,7 @@ from django.urls import resolve
 from django.utils import timezone
 
 from articles.models import Article, Cluster, Correction, Pin
-from articles.tests import reference_api
+from articles.tests import reference_api, reference_feeds
 from articles.tests.factories import (
     ArticleFactory,
     ArticleImageFactory,
@@ -132,3 +132,44 @@ class TestApiBytes:
         ArticleFactory.create_batch(250)
         for url in ("/api/news/?page=7", "/api/news/?page=9"):
             assert client.get(url).content == reference_response(reference_api.news, url).content
+
+
+FEEDS = {
+    "/feeds/rss/": reference_feeds.LatestArticlesFeed(),
+    "/feeds/atom/": reference_feeds.LatestArticlesAtomFeed(),
+    "/feeds/json/": reference_feeds.LatestArticlesJsonFeed(),
+}
+FEED_QUERIES = (
+    "",
+    "?topic=zeta",
+    "?topic=chips&sort=quality",
+    "?provider=Wired",
+    "?provider=nameless.example&type=video",
+    "?q=story+bold",
+    "?q=story&sort=heat",
+    "?min_quality=40&since=2025-01-03&until=2025-01-09",
+    "?since=yesterday",
+    "?q=%00",
+)
+
+
+class TestFeedBytes:
+    @pytest.mark.parametrize("query", FEED_QUERIES)
+    @pytest.mark.parametrize("feed", list(FEEDS))
+    def test_same_bytes_as_the_reference(self, client, varied_stories, feed, query):
+        """Every format and filter, and a bad filter's 400, answers as the Feed classes did."""
+        ours = client.get(feed + query)
+        theirs = FEEDS[feed](RequestFactory().get(feed + query))
+        assert (ours.status_code, ours["Content-Type"]) == (
+            theirs.status_code,
+            theirs["Content-Type"],
+        )
+        assert "Last-Modified" not in ours
+        assert ours.content == theirs.content
+
+    def test_over_https(self, client, varied_stories):
+        """Links take the request's scheme, as Feed's add_domain gave them."""
+        ours = client.get("/feeds/atom/", secure=True)
+        theirs = FEEDS["/feeds/atom/"](RequestFactory().get("/feeds/atom/", secure=True))
+        assert b"https://testserver/" in ours.content
+        assert ours.content == theirs.content
