@@ -121,9 +121,9 @@ class LatestArticlesFeed:
             # Said in plain words: a feed reader shows this text to its user.
             return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
         # No Last-Modified: entries carry the stories' own times, which an edit does
-        # not move, so the body's ETag revalidates instead.
-        # Written to text in memory, then encoded once: the XML writer's many small
-        # writes each cost more on a response than the text itself.
+        # not move, so the body's ETag revalidates instead. The text is written in
+        # memory and encoded once: each of the XML writer's many small writes cost
+        # more on a response than the text itself.
         text = io.StringIO()
         feed.write(text, "utf-8")
         return HttpResponse(text.getvalue(), content_type=feed.content_type)

@@ -173,3 +173,15 @@ class TestFeedBytes:
         theirs = FEEDS["/feeds/atom/"](RequestFactory().get("/feeds/atom/", secure=True))
         assert b"https://testserver/" in ours.content
         assert ours.content == theirs.content
+
+
+class TestCaching:
+    @pytest.mark.parametrize("url", ["/feeds/rss/?topic=zeta", "/feeds/json/", "/api/news/zeta/"])
+    def test_page_cache_and_etag(self, memory_page_cache, client, varied_stories, url):
+        """The page cache replays a feed or API page as sent; its ETag answers a 304."""
+        fresh = client.get(url)
+        replayed = client.get(url)
+        assert replayed.headers.get("X-Page-Cache") == "hit"
+        assert replayed.content == fresh.content
+        assert replayed["Content-Type"] == fresh["Content-Type"]
+        assert client.get(url, headers={"if-none-match": fresh["ETag"]}).status_code == 304
