@@ -4,20 +4,25 @@
 the original's; a page past the end is a 404. Items carry every key the original did,
 as the original wrote them where the story's file gives the data (docs/api.md lists
 what differs and why), null where we have no data.
+
+Items are built from plain rows: the page's stories in one ``values_list`` query (the
+outlet joined), then one query per relation an item shows (topics, images,
+corrections, pins) for the page's ids. Model instances and Django's prefetching cost
+more than those queries (docs/performance.md, "Feeds and the API from plain rows").
 """
 
+from operator import attrgetter
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 
-from . import seed_format
+from . import plainrows, seed_format
 from .clusters.public import one_per_cluster
 from .filters import filter_or_400
 from .jsonerrors import json_errors
-from .models import Article, Pin, Topic
+from .models import Article, ArticleImage, Pin, Topic
 from .paging import page_rows
 
 PAGE_SIZE = 30
@@ -34,10 +39,7 @@ ORIGINAL_FOLDER = "_news"
 def news(request, topic_slug=None, page=None):
     """A page of published stories, narrowed by an optional topic and the list filters."""
     page = _page_number(page if page is not None else request.GET.get("page", "1"))
-    stories = Article.objects.published().for_list().with_corrections()
-    pins = Pin.objects.showing().select_related("topic")
-    stories = stories.prefetch_related(Prefetch("pins", queryset=pins))
-    queryset = filter_or_400(request, stories).qs
+    queryset = filter_or_400(request, Article.objects.published()).qs
     topic = None
     if topic_slug is not None:
         topic = get_object_or_404(Topic.objects.public(), slug=topic_slug)
@@ -46,15 +48,14 @@ def news(request, topic_slug=None, page=None):
         queryset = one_per_cluster(queryset)
     start = (page - 1) * PAGE_SIZE
     # One row beyond the page tells whether a next page exists, without a COUNT.
-    rows = page_rows(queryset, start, start + PAGE_SIZE + 1)
+    rows = page_rows(story_rows(queryset), start, start + PAGE_SIZE + 1)
     if not rows and page > 1:
         raise Http404("No such page.")
-    has_next = len(rows) > PAGE_SIZE
     return JsonResponse(
         {
             "page": page,
-            "value": [article_to_dict(article, topic) for article in rows[:PAGE_SIZE]],
-            "nextPage": page + 1 if has_next else None,
+            "value": items(rows[:PAGE_SIZE], topic),
+            "nextPage": page + 1 if len(rows) > PAGE_SIZE else None,
         },
         json_dumps_params={"ensure_ascii": False},
     )
@@ -72,53 +73,69 @@ def _page_number(value):
     return page
 
 
-def article_to_dict(article, topic=None):
-    """A story in the original API's item shape; the keys and their order are seed_format's.
+def story_rows(queryset):
+    """``queryset`` as the rows :func:`items` reads: named tuples of ``STORY_COLUMNS``."""
+    return queryset.values_list(*STORY_COLUMNS, named=True)
+
+
+def items_of(queryset, topic=None):
+    """The stories of ``queryset`` as API items, in its order."""
+    return items(list(story_rows(queryset)), topic)
+
+
+def items(rows, topic=None):
+    """Rows of :func:`story_rows` in the original API's item shape; the keys are seed_format's.
 
     ``topic`` is the topic the list is about (None: the whole list, the home page's):
-    ``highlight`` says whether the story is featured there.
+    ``highlight`` says whether a story is featured there. One query per relation.
     """
-    extra = article.extra or {}
-    shown = {key.name: key for key in seed_format.NEWS if key.api}
-    item = {}
-    for name in seed_format.API_ITEM_KEYS:
-        if name in _BUILT:
-            item[name] = _BUILT[name](article)
-        elif name in shown:
-            item[name] = _plain_value(article, shown[name])
-        else:
-            item[name] = extra.get(name)
-    pins = article.pins.all()  # those showing now (the prefetch's Pin.objects.showing())
-    if pins:
-        item["featuredContent"] = [pin_to_dict(pin) for pin in pins]
-        item["highlight"] = any(pin.topic_id == getattr(topic, "pk", None) for pin in pins) or None
-    for name in seed_format.API_ADDED_KEYS:
-        item[name] = _ADDED[name](article)
-    return item
-
-
-def _corrections(article):
+    if not rows:
+        return []
+    ids = [row.pk for row in rows]
+    images = ArticleImage.objects.filter(article_id__in=ids).order_by("position")
+    pins = Pin.objects.showing().filter(article_id__in=ids)
+    groups = {
+        "topics": plainrows.topic_names(ids),
+        "images": plainrows.grouped(images.values_list("article_id", *IMAGE_FIELDS)),
+        "corrections": plainrows.corrections(ids),
+        "pins": plainrows.grouped(
+            pins.values_list("article_id", "topic_id", "topic__name", "position", "expires_at")
+        ),
+    }
+    topic_id = getattr(topic, "pk", None)
     return [
-        {"text": correction.text, "dateTime": original_timestamp(correction.created_at)}
-        for correction in article.corrections.all()
+        _item(row, {name: group.get(row.pk, ()) for name, group in groups.items()}, topic_id)
+        for row in rows
     ]
 
 
-def pin_to_dict(pin):
+def _item(row, related, topic_id):
+    item = {name: read(row) for name, read in _READERS}
+    item["images"] = _images(row, related["images"])
+    item["topics"] = list(related["topics"])
+    if pins := related["pins"]:  # those showing now (Pin.objects.showing())
+        item["featuredContent"] = [pin_to_dict(*pin) for pin in pins]
+        item["highlight"] = any(pin_topic == topic_id for pin_topic, *_ in pins) or None
+    for name in seed_format.API_ADDED_KEYS:
+        item[name] = _ADDED[name](related)
+    return item
+
+
+def _corrections(related):
+    return [
+        {"text": text, "dateTime": original_timestamp(created_at)}
+        for text, created_at in related["corrections"]
+    ]
+
+
+def pin_to_dict(topic_id, topic_name, position, expires_at):
     """Where the story is featured: the home page or a topic's page, its position, its expiry."""
     return {
-        "place": "topic" if pin.topic_id else "home",
-        "topic": pin.topic.name if pin.topic_id else None,
-        "position": pin.position,
-        "expiresDateTime": original_timestamp(pin.expires_at) if pin.expires_at else None,
+        "place": "topic" if topic_id else "home",
+        "topic": topic_name if topic_id else None,
+        "position": position,
+        "expiresDateTime": original_timestamp(expires_at) if expires_at else None,
     }
-
-
-def _plain_value(article, key):
-    value = getattr(article, key.field)
-    if key.kind == seed_format.TIMESTAMP and value is not None:
-        return original_timestamp(value)
-    return value
 
 
 def original_timestamp(value):
@@ -132,50 +149,88 @@ def original_timestamp(value):
     return value.astimezone(ORIGINAL_TIME_ZONE).isoformat()
 
 
-def _path(article):
-    if not article.source_file:
+def _path(row):
+    if not row.source_file:
         return None
-    return f"{ORIGINAL_FOLDER}/{PurePosixPath(article.source_file).name}"
+    return f"{ORIGINAL_FOLDER}/{PurePosixPath(row.source_file).name}"
 
 
-def _images(article):
+def _images(row, images):
     """The story's images; null, as the original's, when its file had no ``images``."""
-    images = [image_to_dict(image) for image in article.images.all()]
-    if not images and article.source_file and "images" not in (article.source_keys or ()):
+    if not images and row.source_file and "images" not in (row.source_keys or ()):
         return None
-    return images
+    return [image_to_dict(image) for image in images]
 
 
-def _provider(article):
+def _provider(row):
     """The provider as the story's file gave it (name included); the outlet's where it lacks."""
-    provider = article.provider_data or {}
+    provider = row.provider_data or {}
     images = provider.get("images")
     return {
-        "name": provider.get("name") or article.provider.name,
-        "domain": article.provider.domain,
+        "name": provider.get("name") or row.provider__name,
+        "domain": row.provider__domain,
         "images": None if images is None else [source_image_to_dict(i) for i in images],
         "publishers": provider.get("publishers"),
         "authors": provider.get("authors"),
     }
 
 
+def _plain(key):
+    """The reader of a key that one field of the story keeps."""
+    value_of = attrgetter(key.field)
+    if key.kind != seed_format.TIMESTAMP:
+        return value_of
+    return lambda row: None if (value := value_of(row)) is None else original_timestamp(value)
+
+
+def _reader(name):
+    if name in _BUILT:
+        return _BUILT[name]
+    if name in _SHOWN:
+        return _plain(_SHOWN[name])
+    return lambda row: (row.extra or {}).get(name)
+
+
 _BUILT = {
     "path": _path,
-    "content": lambda article: article.body,
-    "categories": lambda article: [article.category] if article.category else [],
-    "images": _images,
+    "content": attrgetter("body"),
+    "categories": lambda row: [row.category] if row.category else [],
     "provider": _provider,
-    # for_list() gives a story's topics in its file's order.
-    "topics": lambda article: [topic.name for topic in article.topics.all()],
+    # Built from the story's related rows in _item; placed here to keep the key order.
+    "images": lambda row: None,
+    "topics": lambda row: None,
 }
 """Item keys the API builds itself rather than reading one field or ``extra``."""
+
+_SHOWN = {key.name: key for key in seed_format.NEWS if key.api and key.name not in _BUILT}
+
+_READERS = tuple((name, _reader(name)) for name in seed_format.API_ITEM_KEYS)
+"""How each item key is read from the story's row, in the item's order."""
 
 _ADDED = {"corrections": _corrections}
 """How the keys the original lacked are built (``seed_format.API_ADDED_KEYS``)."""
 
+STORY_COLUMNS = (
+    "pk",
+    *(key.field for key in _SHOWN.values()),
+    "source_file",
+    "source_keys",
+    "body",
+    "category",
+    "extra",
+    "provider_data",
+    "provider__name",
+    "provider__domain",
+)
+"""What an item reads of the story's row and its outlet's."""
 
-def image_to_dict(image):
-    return {key.name: getattr(image, key.field) for key in seed_format.IMAGE}
+IMAGE_NAMES = tuple(key.name for key in seed_format.IMAGE)
+IMAGE_FIELDS = tuple(key.field for key in seed_format.IMAGE)
+
+
+def image_to_dict(values):
+    """An image's ``seed_format.IMAGE`` fields, in that order, under the API's names."""
+    return dict(zip(IMAGE_NAMES, values, strict=True))
 
 
 def source_image_to_dict(image):

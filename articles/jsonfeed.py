@@ -1,7 +1,7 @@
 """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) as a Django feed generator.
 
-Plugged into a :class:`django.contrib.syndication.views.Feed` as its ``feed_type``,
-so the JSON feed reuses the RSS and Atom feeds' items, titles and links. JSON has
+A :class:`~django.utils.feedgenerator.SyndicationFeed`, filled by ``articles.feeds``
+with the same items, titles and links as the RSS and Atom generators. JSON has
 no forbidden characters and its strings are plain text: titles and summaries go
 out as stored.
 """

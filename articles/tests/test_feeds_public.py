@@ -79,12 +79,12 @@ class TestFeeds:
         """One item and twenty cost the same queries."""
         titles = FEED_TITLES[feed.split("/")[2]]
         full_story(topics=[TopicFactory()])
-        # Budget: the items (outlet joined), their topics, images and corrections.
-        with django_assert_num_queries(4):
+        # Budget: the items (outlet joined), their topics and their corrections.
+        with django_assert_num_queries(3):
             client.get(feed)
         for _ in range(19):
             full_story(topics=[TopicFactory()])
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(3):
             assert len(titles(client.get(feed))) == 20
 
 
