@@ -88,11 +88,14 @@ class ArticleSitemap(Sitemap):
         embargo lifted changed for readers then, not at its last save.
         """
         changefreq = f"<changefreq>{self.changefreq}</changefreq>"
+        # The template's date filter shows the day in the current time zone; asked
+        # once, not per row (``localtime`` looks it up each call).
+        zone = timezone.get_current_timezone()
         elements, latest = [], None
         for slug, updated_at, publish_at in page:
             lastmod = max(filter(None, (updated_at, publish_at)))
             latest = lastmod if latest is None else max(latest, lastmod)
-            day = timezone.localtime(lastmod).date().isoformat()
+            day = lastmod.astimezone(zone).date().isoformat()
             elements.append(
                 f"<url><loc>{address(slug)}</loc><lastmod>{day}</lastmod>{changefreq}</url>"
             )
