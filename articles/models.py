@@ -13,6 +13,7 @@ from newsroom.reversing import quick_reverse
 
 from . import validators
 from .identity import url_hash
+from .indexes import public_stories_index
 from .review_states import (
     DecidedBy,
     ReviewState,
@@ -397,6 +398,22 @@ class Article(models.Model):
             models.Index(fields=["type"], name="article_type_idx"),
             # The sitemap's last change: read from the index's end, not a table scan.
             models.Index(fields=["-updated_at"], name="article_updated_idx"),
+            # The public sort by heat, scored stories first (filters.ArticleFilter.SORTS).
+            public_stories_index(
+                F("heat").desc(nulls_last=True),
+                F("published_at").desc(),
+                F("id").desc(),
+                name="article_public_heat_idx",
+            ),
+            # The public stories in date order with the schedule beside them: the
+            # sitemap's first keys read from the index alone (sitemap_pages.py).
+            public_stories_index(
+                F("published_at").desc(),
+                F("id").desc(),
+                F("publish_at"),
+                F("unpublish_at"),
+                name="article_public_date_idx",
+            ),
             # The review queue's order (articles/admin/queue.py, ATTENTION_ORDER).
             models.Index(
                 models.F("review_state"),

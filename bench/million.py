@@ -10,12 +10,14 @@ function the trigger uses, one topic link and one image per story; 200 outlets,
 40 topics, 80 % published, 10 % unscored. Then, DEBUG off, each page is requested
 through django.test.Client (the admin's as an editor) and reported as the median
 of several requests with its query count and the median time its queries took
-("SQL ms": what the database costs, apart from rendering), beside a bare-ORM
+("SQL ms": what the database costs, apart from rendering) and the CPU this
+process spent on it ("CPU ms", ``time.process_time``), beside a bare-ORM
 baseline measured in the same run: the same filter and order fetching one page
 of rows.
-``-v`` also prints each page's three slowest queries. ``--build-only`` builds and
-stops; ``--reuse`` measures a database built before (same STORIES) without
-building, so two versions of the code can be measured on the same data:
+``-v`` also prints each page's three slowest queries; ``--only=WORD`` (repeatable)
+measures only the pages whose name holds WORD (``--only=sitemap --only=heat``).
+``--build-only`` builds and stops; ``--reuse`` measures a database built before
+(same STORIES) without building, so two versions of the code can be measured on the same data:
     bin/with-postgres bash -c 'python bench/million.py --build-only; sleep 1d' &
     DATABASE_URL=... .venv/bin/python bench/million.py --reuse -v
 """
@@ -38,6 +40,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, models, transaction  # noqa: E402
@@ -66,22 +69,24 @@ def median_ms(function):
     return timing.median_ms(function, REPEAT)
 
 
-def page_and_sql_ms(client, url, params):
-    """The page's median time and the median time its queries took, in ms.
+def page_sql_cpu_ms(client, url, params):
+    """The page's median time, the median time its queries took and its median CPU, in ms.
 
-    The second is what the database costs, apart from rendering: on a shared
-    machine under load the page time grows with the load, the SQL time less.
+    The second is what the database costs, apart from rendering; the third is this
+    process's CPU (``time.process_time``: Django's work, not the database's). On a
+    shared machine under load the page time grows with the load, the other two less.
     """
     client.get(url, params)
-    pages, sql = [], []
+    pages, sql, cpu = [], [], []
     for _ in range(REPEAT):
         log = QueryLog()
         with connection.execute_wrapper(log):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             client.get(url, params)
             pages.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
         sql.append(sum(seconds for seconds, _ in log))
-    return statistics.median(pages) * 1000, statistics.median(sql) * 1000
+    return (statistics.median(values) * 1000 for values in (pages, sql, cpu))
 
 
 def words(count, step):
@@ -215,6 +220,9 @@ def cases(stories):
     admin_deep = max(2, min(2000, stories // 500))
     ordered = Article.objects.order_by("-published_at", "-id")
     by_quality = published.order_by(F("quality").desc(nulls_last=True), "-published_at", "-id")
+    by_heat = published.order_by(F("heat").desc(nulls_last=True), "-published_at", "-id")
+    # The deepest stories' sitemap section, and one in the middle.
+    sections = -(-published.count() // 10_000)
 
     def ranked(term):
         return search_articles(published, term, order_by_rank=True)
@@ -234,6 +242,7 @@ def cases(stories):
         ),
         ("/?min_quality=90", "/", {"min_quality": 90}, published.filter(quality__gte=90), 20, 0),
         ("/?sort=quality", "/", {"sort": "quality"}, by_quality, 20, False),
+        ("/?sort=heat", "/", {"sort": "heat"}, by_heat, 20, False),
         ("/?q=robot", "/", {"q": "robot"}, ranked("robot"), 20, False),
         (
             "/?q=robot&sort=newest",
@@ -250,6 +259,18 @@ def cases(stories):
         ("/sitemap.xml", "/sitemap.xml", {}, published, 1, False),
         ("sitemap-topics", "/sitemap-topics.xml", {}, Topic.objects.all(), 40, False),
         ("sitemap-articles", "/sitemap-articles.xml", {}, published, 10_000, False),
+        *(
+            (
+                f"sitemap-articles p={p}",
+                "/sitemap-articles.xml",
+                {"p": p},
+                published,
+                10_000,
+                False,
+                (p - 1) * 10_000,
+            )
+            for p in sorted({max(1, sections // 2), sections})
+        ),
         ("admin plain", a, {}, ordered, 100, True),
         ("admin drafts", a, {"published__exact": "0"}, ordered.filter(published=False), 100, 1),
         (
@@ -283,6 +304,27 @@ def cases(stories):
     ]
 
 
+def measure(chosen, reader, editor):
+    """One line per case: page, SQL and CPU medians, queries, the bare-ORM floor."""
+    for name, url, params, queryset, size, staff, *offset in chosen:
+        client = editor if staff else reader
+        offset = offset[0] if offset else 0
+        response = client.get(url, params)
+        assert response.status_code == 200, (name, response.status_code)
+        captured = QueryLog()
+        with connection.execute_wrapper(captured):
+            client.get(url, params)
+        page, sql, cpu = page_sql_cpu_ms(client, url, params)
+        floor = median_ms(lambda q=queryset, o=offset, n=size: list(q[o : o + n]))
+        print(
+            f"{name:24} {page:8.1f} {sql:8.1f} {cpu:8.1f} {len(captured):8d} {floor:8.1f}"
+            f" {page / floor:6.1f}"
+        )
+        if "-v" in sys.argv:
+            for seconds, sql in sorted(captured, reverse=True)[:3]:
+                print(f"    {seconds * 1000:7.1f} ms  {sql[:150]}")
+
+
 def main():
     numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
     stories = int(numbers[0]) if numbers else 1_000_000
@@ -299,30 +341,30 @@ def main():
         return
     reader, editor = Client(), Client()
     editor.force_login(User.objects.filter(username="editor").first() or make_editor())
-    print(f"\n{'page':22} {'ms':>8} {'SQL ms':>8} {'queries':>8} {'ORM ms':>8} {'ratio':>6}")
+    only = [arg.removeprefix("--only=") for arg in sys.argv if arg.startswith("--only=")]
+    chosen = [case for case in cases(stories) if not only or any(w in case[0] for w in only)]
+    columns = ("ms", "SQL ms", "CPU ms", "queries", "ORM ms")
+    print(f"\n{'page':24}", *(f"{column:>8}" for column in columns), f"{'ratio':>6}")
     with override_settings(
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
     ):
-        for name, url, params, queryset, size, staff, *offset in cases(stories):
-            client = editor if staff else reader
-            offset = offset[0] if offset else 0
-            response = client.get(url, params)
-            assert response.status_code == 200, (name, response.status_code)
-            captured = QueryLog()
-            with connection.execute_wrapper(captured):
-                client.get(url, params)
-            page, sql = page_and_sql_ms(client, url, params)
-            floor = median_ms(lambda q=queryset, o=offset, n=size: list(q[o : o + n]))
-            print(
-                f"{name:22} {page:8.1f} {sql:8.1f} {len(captured):8d} {floor:8.1f}"
-                f" {page / floor:6.1f}"
-            )
-            if "-v" in sys.argv:
-                for seconds, sql in sorted(captured, reverse=True)[:3]:
-                    print(f"    {seconds * 1000:7.1f} ms  {sql[:150]}")
+        measure(chosen, reader, editor)
+        # What a sitemap page costs once the values it keeps per page-cache generation
+        # are kept (its keys, the outlets' count): the page cache on over a memory
+        # cache, and the reader carrying a session cookie so that no whole page is
+        # served from it or stored.
+        kept = [case for case in chosen if "sitemap" in case[0]]
+        if kept:
+            print("\nwith the page cache's kept values (pages themselves not cached):")
+            store = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+            with override_settings(
+                CACHES={**settings.CACHES, "default": store}, PAGE_CACHE_SECONDS=300
+            ):
+                reader.cookies[settings.SESSION_COOKIE_NAME] = "bench-not-a-session"
+                measure(kept, reader, editor)
     print(f"\ntotal run time {time.perf_counter() - started:.0f} s")
 
 

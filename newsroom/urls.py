@@ -7,6 +7,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from articles.sitemap_views import section as sitemap_section
 from articles.sitemaps import SITEMAPS
 from newsroom.health import health
 
@@ -22,8 +23,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
+        sitemap_section,
         name="sitemap-section",
     ),
     path(

@@ -5,14 +5,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from articles.ingest.importer import import_paths
 from articles.models import Article
 from articles.tests.factories import ArticleFactory, ProviderFactory, TopicFactory
-from newsroom import pagecache
 
 pytestmark = pytest.mark.django_db
 
@@ -44,25 +41,6 @@ class TestSitemapAndRobots:
         assert "http://testserver/providers/eye.example/" in locations
         assert f"http://testserver{draft.get_absolute_url()}" not in locations
         assert "http://testserver/topics/secret/" not in locations
-
-    def test_section_counted_once_per_generation(self, client, memory_page_cache):
-        """The index and every page of a section need its count: made once, kept."""
-        story = ArticleFactory()
-
-        def counts(path):
-            with CaptureQueriesContext(connection) as queries:
-                body = client.get(path).content.decode()
-            return sum(
-                "COUNT(*)" in q["sql"] and "articles_article" in q["sql"] for q in queries
-            ), body
-
-        assert counts("/sitemap.xml")[0] == 1
-        made, body = counts("/sitemap-articles.xml?p=1")
-        assert made == 0 and story.get_absolute_url() in body
-        later = ArticleFactory()
-        pagecache.pages_changed()  # what a change of public content calls
-        made, body = counts("/sitemap-articles.xml?p=1")
-        assert made == 1 and later.get_absolute_url() in body
 
     def test_robots_txt_points_at_the_sitemap(self, client):
         """robots.txt keeps crawlers out of the admin and names the sitemap."""
