@@ -6,7 +6,7 @@ cell it looks the column up again (``lookup_field``, raising and catching
 and parses it again to add the preserved filters, and renders the row's items
 through the template one by one: about half of the editors' story list (100 rows,
 10 columns, two list-edit inputs a row). Here what does not depend on the row is
-worked out once per list (:class:`Column`, :class:`ChangeLink`) and each row is one
+worked out once per list (``cells.Column``, :class:`ChangeLink`) and each row is one
 string; the cells are those ``items_for_result`` yields, byte for byte
 (``articles/tests/test_admin_resultrows.py`` compares the two on every admin list).
 Anything unusual (a display that is neither a field, a function nor a ModelAdmin
@@ -14,33 +14,18 @@ method, a changelist with its own ``url_for_result``, a non-integer primary key)
 goes through Django's own code.
 """
 
-import datetime
-
-from django.contrib.admin.templatetags.admin_list import (
-    _boolean_icon,
-    _coerce_field_name,
-    items_for_result,
-    result_headers,
-    result_hidden_fields,
-)
+from django.contrib.admin.templatetags.admin_list import result_headers, result_hidden_fields
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import (
-    FieldIsAForeignKeyColumnName,
-    _get_non_gfk_field,
-    display_for_field,
-    display_for_value,
-    get_fields_from_path,
-    lookup_field,
-)
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
-from django.db.models.constants import LOOKUP_SEP
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 
-NOWRAP_FIELDS = (models.DateField, models.TimeField, models.ForeignKey)
+from newsroom.formrender import escaped
+
+from .cells import Column, Shown
+
 PK_MARK = "__newsroom_pk__"  # survives reverse() and add_preserved_filters unchanged
 
 
@@ -81,7 +66,7 @@ class ChangeLink:
     def html(self, result, text):
         """The linked cell's contents: ``<a href=…>text</a>``, or the text alone."""
         if self.broken:
-            return conditional_escape(text)
+            return escaped(text)
         pk = getattr(result, self.cl.pk_attname)
         if self.fast and type(pk) is int:
             url = f"{self.prefix}{pk}{self.suffix}"
@@ -89,86 +74,12 @@ class ChangeLink:
             try:
                 url = escape(self._preserved(self.cl.url_for_result(result)))
             except NoReverseMatch:
-                return conditional_escape(text)
+                return escaped(text)
         popup = ""
         if self.cl.is_popup:
-            value = conditional_escape(result.serializable_value(self.pk_name))
+            value = escaped(result.serializable_value(self.pk_name))
             popup = f' data-popup-opener="{value}"'
-        return f'<a href="{url}"{popup}>{conditional_escape(text)}</a>'
-
-
-class BooleanIcons(dict):
-    """``_boolean_icon`` for True, False and None, drawn once a list."""
-
-    def __missing__(self, value):
-        icon = self[value] = _boolean_icon(value)
-        return icon
-
-
-class Column:
-    """One ``list_display`` entry: how each row's value is found and shown."""
-
-    def __init__(self, cl, index, name, linked, first, icons):
-        self.name, self.linked, self.icons = name, linked, icons
-        self.tag = "th" if linked and first else "td"
-        admin = cl.model_admin
-        self.empty = admin.get_empty_value_display()
-        # Without "nowrap" nor "action-checkbox": a cell whose related object is missing.
-        self.plain_classes = self.classes = f"field-{_coerce_field_name(name, index)}"
-        self.field, self.attr, self.icon_field = None, None, False
-        try:
-            self.field = _get_non_gfk_field(cl.model._meta, name)
-        except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
-            # A function, a ModelAdmin method, or whatever lookup_field makes of it.
-            if callable(name):
-                self.attr = name
-            elif hasattr(admin, name) and name != "__str__":
-                self.attr = getattr(admin, name)
-        self.terminal = self.field
-        if self.field is None and isinstance(name, str) and LOOKUP_SEP in name:
-            try:
-                self.terminal = get_fields_from_path(cl.model, name)[-1]
-            except FieldDoesNotExist:
-                pass
-        if self.terminal is not None and not self.terminal.auto_created:
-            if isinstance(self.terminal, NOWRAP_FIELDS):
-                self.classes += " nowrap"
-            # display_for_field's icon, unless it takes the password or choices branch.
-            self.icon_field = isinstance(self.terminal, models.BooleanField) and not (
-                getattr(self.terminal, "flatchoices", None) or self.terminal.name == "password"
-            )
-        elif name == "action_checkbox":
-            self.classes = "action-checkbox"
-        self.admin = admin
-
-    def shown(self, result):
-        """The cell's text (safe or not) and its extra class (None: the plain classes only),
-        as ``items_for_result`` finds them."""
-        try:
-            if self.field is not None:
-                field, attr, value = self.field, None, getattr(result, self.name)
-            elif self.attr is not None:
-                field, attr, value = None, self.attr, self.attr(result)
-            else:
-                field, attr, value = lookup_field(self.name, result, self.admin)
-        except ObjectDoesNotExist:
-            return self.empty, None
-        empty = self.empty if attr is None else getattr(attr, "empty_value_display", self.empty)
-        field = self.terminal
-        if field is None or field.auto_created:
-            boolean = getattr(attr, "boolean", False)
-            if isinstance(attr, property) and hasattr(attr, "fget"):
-                boolean = getattr(attr.fget, "boolean", False)
-            if boolean and (value is True or value is False or value is None):
-                shown = self.icons[value]
-            else:
-                shown = display_for_value(value, empty, boolean)
-            return shown, " nowrap" if isinstance(value, datetime.date | datetime.time) else ""
-        if isinstance(field.remote_field, models.ManyToOneRel):
-            return (empty if value is None else value), ""
-        if self.icon_field and (value is True or value is False or value is None):
-            return self.icons[value], ""
-        return display_for_field(value, field, empty, avoid_link=self.linked), ""
+        return f'<a href="{url}"{popup}>{escaped(text)}</a>'
 
 
 def _links(cl):
@@ -187,10 +98,10 @@ class Rows:
     def __init__(self, cl):
         self.cl = cl
         self.link = ChangeLink(cl)
-        icons = BooleanIcons()
+        shown = Shown()
         self.columns, first = [], True
         for index, (name, linked) in enumerate(zip(cl.list_display, _links(cl), strict=True)):
-            self.columns.append(Column(cl, index, name, linked, first, icons))
+            self.columns.append(Column(cl, index, name, linked, first, shown))
             first = first and not linked
         self.pk_name = cl.model._meta.pk.name
 
@@ -198,22 +109,23 @@ class Rows:
         """The row's cells, each the string ``items_for_result`` yields for it."""
         cells = []
         for column in self.columns:
-            text, extra = column.shown(result)
-            classes = column.plain_classes if extra is None else column.classes + extra
-            if column.linked:
-                html = self.link.html(result, text)
-                cells.append(f'<{column.tag} class="{classes}">{html}</{column.tag}>')
-                continue
             if (
-                form is not None
+                not column.linked
+                and form is not None
                 and column.name in form.fields
                 and not (column.name == self.pk_name and form[self.pk_name].is_hidden)
             ):
+                # The form's input, whatever the value: shown only for its classes.
+                extra = "" if column.editable else column.text(result)[1]
                 bound = form[column.name]
-                text = mark_safe(str(bound.errors) + str(bound))  # noqa: S308 - Django's own
-            cells.append(f'<td class="{classes}">{conditional_escape(text)}</td>')
+                html = f"{escaped(bound.errors)}{escaped(bound)}"
+            else:
+                text, extra = column.text(result)
+                html = self.link.html(result, text) if column.linked else escaped(text)
+            classes = column.plain_classes if extra is None else column.classes + extra
+            cells.append(f'<{column.tag} class="{classes}">{html}</{column.tag}>')
         if form is not None and not form[self.pk_name].is_hidden:
-            cells.append(f"<td>{conditional_escape(form[self.pk_name])}</td>")
+            cells.append(f"<td>{escaped(form[self.pk_name])}</td>")
         return cells
 
     def row(self, result, form):
@@ -221,9 +133,7 @@ class Rows:
         cells = self.cells(result, form)
         errors = form.non_field_errors() if form is not None else None
         shown = (
-            f'\n    <tr><td colspan="{len(cells)}">{conditional_escape(errors)}</td></tr>\n'
-            if errors
-            else ""
+            f'\n    <tr><td colspan="{len(cells)}">{escaped(errors)}</td></tr>\n' if errors else ""
         )
         return f"\n{shown}\n<tr>{''.join(cells)}</tr>\n"
 
@@ -249,4 +159,4 @@ def result_list(cl):
     }
 
 
-__all__ = ["Rows", "items_for_result", "result_list"]
+__all__ = ["ChangeLink", "Rows", "result_list"]

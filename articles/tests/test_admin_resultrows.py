@@ -79,6 +79,20 @@ class TestStoryList:
         if params.get("published__exact"):
             assert "_changelist_filters=published__exact%3D0" in html
 
+    @pytest.mark.parametrize(
+        ("setting", "value"),
+        [
+            ("TIME_ZONE", "Pacific/Chatham"),
+            ("USE_THOUSAND_SEPARATOR", True),
+            ("LANGUAGE_CODE", "de"),
+        ],
+    )
+    def test_settings_the_cells_read(self, editor_client, stories, settings, setting, value):
+        """Times in another zone, numbers grouped, German: drawn as Django draws them."""
+        ArticleFactory(heat=1234567, quality=1234)
+        setattr(settings, setting, value)
+        assert_same_rows(editor_client.get(CHANGELIST))
+
     def test_superuser_list(self, admin_client, stories):
         assert_same_rows(admin_client.get(CHANGELIST), rows=len(stories))
 
