@@ -17,16 +17,14 @@ goes through Django's own code.
 from django.contrib.admin.templatetags.admin_list import result_headers, result_hidden_fields
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
-from django.db import models
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from newsroom.formrender import escaped
 
+from . import changeurls
 from .cells import Column, Shown
-
-PK_MARK = "__newsroom_pk__"  # survives reverse() and add_preserved_filters unchanged
 
 
 class ChangeLink:
@@ -40,23 +38,18 @@ class ChangeLink:
     def __init__(self, cl):
         self.cl = cl
         self.pk_name = str(cl.to_field) if cl.to_field else cl.lookup_opts.pk.attname
-        self.fast = type(cl).url_for_result is ChangeList.url_for_result and isinstance(
-            cl.lookup_opts.pk, models.AutoField | models.IntegerField
-        )
-        self.broken = False
-        if self.fast:
+        halves = None
+        if type(cl).url_for_result is ChangeList.url_for_result:
             opts = cl.opts
-            try:
-                url = reverse(
-                    f"admin:{opts.app_label}_{opts.model_name}_change",
-                    args=(PK_MARK,),
-                    current_app=cl.model_admin.admin_site.name,
-                )
-            except NoReverseMatch:
-                self.broken = True
-            else:
-                prefix, _, suffix = self._preserved(url).partition(PK_MARK)
-                self.prefix, self.suffix = escape(prefix), escape(suffix)
+            halves = changeurls.url_halves(
+                f"admin:{opts.app_label}_{opts.model_name}_change",
+                cl.model_admin.admin_site.name,
+            )
+        self.fast = halves is not None
+        if self.fast:
+            url = self._preserved(f"{halves[0]}{changeurls.PK_MARK}{halves[1]}")
+            prefix, _, suffix = url.partition(changeurls.PK_MARK)
+            self.prefix, self.suffix = escape(prefix), escape(suffix)
 
     def _preserved(self, url):
         return add_preserved_filters(
@@ -65,8 +58,6 @@ class ChangeLink:
 
     def html(self, result, text):
         """The linked cell's contents: ``<a href=…>text</a>``, or the text alone."""
-        if self.broken:
-            return escaped(text)
         pk = getattr(result, self.cl.pk_attname)
         if self.fast and type(pk) is int:
             url = f"{self.prefix}{pk}{self.suffix}"

@@ -1,10 +1,10 @@
 """The admin's template tags: the index's dashboard, the date drill-down, the filters fold,
-the changelists' rows."""
+the changelists' rows and filters."""
 
 from django import template
 
 from .. import dashboard
-from ..admin import resultrows
+from ..admin import filterhtml, resultrows
 from ..admin.datehierarchy import hierarchy
 
 register = template.Library()
@@ -38,3 +38,9 @@ def active_filter_count(cl):
 def newsroom_result_list(cl):
     """Drop-in for the admin's ``{% result_list cl %}``, its rows drawn in one loop."""
     return resultrows.result_list(cl)
+
+
+@register.simple_tag
+def newsroom_filter(title, choices):
+    """A list filter as ``admin/filter.html`` draws it (``filterhtml.DrawnChoices``)."""
+    return filterhtml.filter_html(title, choices)

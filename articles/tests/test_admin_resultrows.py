@@ -7,11 +7,14 @@ Each case requests a real changelist, then renders its ``cl`` through Django's o
 import datetime as dt
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.template import Context, Template
-from django.urls import reverse
+from django.template.defaultfilters import truncatechars
+from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
+from articles.admin.changeurls import id_url
 from articles.models import Article, Cluster, Pin
 from jobs.models import Job
 
@@ -164,3 +167,35 @@ def test_the_page_uses_the_fast_rows(editor_client, stories):
     django, _ = both(response.context["cl"])
     assert django.strip() in response.content.decode()
     assert Article.objects.count() == len(stories)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Short", "x" * 120, "x" * 121, "y" * 500, "Cafe\u0301 decomposed", "e\u0301" * 70, ""],
+    ids=["short", "120", "121", "long", "decomposed", "combining", "empty"],
+)
+def test_title_column_is_truncatechars(title):
+    """The title column's shortcut for a title that fits gives what truncatechars gives."""
+    story = Article(title=title)
+    assert admin.site.get_model_admin(Article).title_short(story) == truncatechars(title, 120)
+
+
+@pytest.mark.parametrize("pk", [1, 987654321, "x/y", "12"])
+def test_id_urls_are_reverse(pk, settings):
+    """One reverse per URL configuration, the id put between its halves: reverse()'s URL."""
+    for name in ("admin:articles_cluster_change", "admin:articles_article_change"):
+        assert id_url(name, pk) == reverse(name, args=[pk])
+
+
+def test_id_urls_follow_the_script_prefix():
+    name = "admin:articles_cluster_change"
+    try:
+        set_script_prefix("/newsroom/")
+        assert (
+            id_url(name, 5)
+            == reverse(name, args=[5])
+            == "/newsroom/admin/articles/cluster/5/change/"
+        )
+    finally:
+        set_script_prefix("/")
+    assert id_url(name, 5) == reverse(name, args=[5])
