@@ -25,3 +25,16 @@ def median_ms(function, repeat):
         function()
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
+
+
+def median_wall_and_cpu_ms(function, repeat):
+    """The medians of ``repeat`` timed calls after one warm-up: wall ms, and CPU ms
+    (``time.process_time``, this process only: what the machine's load moves least)."""
+    function()
+    walls, cpus = [], []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        function()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls) * 1000, statistics.median(cpus) * 1000

@@ -10,8 +10,10 @@ drawn by functions producing the same markup (``newsroom/tests/test_formrender.p
 compares the two, hostile values included); every other template renders as before.
 """
 
+import html
+
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape
+from django.utils.functional import Promise
 from django.utils.safestring import SafeData, mark_safe
 
 # Django's widget templates that are exactly ``{% include "…/input.html" %}``.
@@ -26,18 +28,27 @@ PLAIN_INPUTS = frozenset(
 SELECT = "django/forms/widgets/select.html"
 
 
+def escaped(value):
+    """``conditional_escape(value)`` as text, without the lazy-string wrapper around
+    Django's ``escape`` (a third of the escaping's cost; ~30,000 calls on a page of the
+    editors' list)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
 def _formatted(value):
     """``{{ value|stringformat:'s' }}``: safe text stays unescaped, the rest is escaped."""
     text = str(value)
-    return text if isinstance(value, SafeData) else conditional_escape(text)
+    return text if isinstance(value, SafeData) else escaped(text)
 
 
 def attrs_html(attrs):
     """Django's ``attrs.html``: ``name="value"``, a bare name for True, nothing for False."""
     return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{_formatted(value)}"'
+        f" {escaped(name)}" if value is True else f' {escaped(name)}="{_formatted(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -47,8 +58,8 @@ def render_input(widget):
     """What ``django/forms/widgets/input.html`` renders for the ``widget`` context."""
     value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
     return mark_safe(  # every part is escaped  # noqa: S308
-        f'<input type="{conditional_escape(widget["type"])}"'
-        f' name="{conditional_escape(widget["name"])}"{value}{attrs_html(widget["attrs"])}>'
+        f'<input type="{escaped(widget["type"])}"'
+        f' name="{escaped(widget["name"])}"{value}{attrs_html(widget["attrs"])}>'
     )
 
 
@@ -56,16 +67,16 @@ def _option_html(option):
     """Django's ``select_option.html``, with the newline that template ends with."""
     return (
         f'<option value="{_formatted(option["value"])}"{attrs_html(option["attrs"])}>'
-        f"{conditional_escape(option['label'])}</option>\n"
+        f"{escaped(option['label'])}</option>\n"
     )
 
 
 def render_select(widget):
     """What ``django/forms/widgets/select.html`` renders: an option a line, groups labelled."""
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{attrs_html(widget["attrs"])}>']
+    parts = [f'<select name="{escaped(widget["name"])}"{attrs_html(widget["attrs"])}>']
     for group_name, options, _ in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.append(f'\n  <optgroup label="{escaped(group_name)}">')
         parts.extend(f"\n  {_option_html(option)}" for option in options)
         if group_name:
             parts.append("\n  </optgroup>")

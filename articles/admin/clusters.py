@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from ..clusters import editing
 from ..clusters.outlets import outlet_count
 from ..models import Article, Cluster
+from . import changeurls
 from .counts import annotated_column, row_count
 from .filters import BandFilter
 
@@ -40,7 +41,7 @@ def coverage(article):
     ``clusters.outlets``), linking to the cluster page."""
     if article.cluster_id is None:
         return "—"
-    url = reverse("admin:articles_cluster_change", args=[article.cluster_id])
+    url = changeurls.id_url("admin:articles_cluster_change", article.cluster_id)
     return format_html('<a href="{}">{}</a>', url, outlets_label(article.coverage))
 
 

@@ -6,9 +6,11 @@ import django.forms
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
-from newsroom.formrender import PLAIN_INPUTS, FastWidgetRenderer
+from newsroom.formrender import PLAIN_INPUTS, FastWidgetRenderer, escaped
 
 WIDGETS = Path(django.forms.__file__).parent / "templates"
 
@@ -61,3 +63,30 @@ def test_other_templates_render_as_before():
 
 def test_is_the_sites_renderer(settings):
     assert settings.FORM_RENDERER == "newsroom.formrender.FastWidgetRenderer"
+
+
+class _SafeStr:
+    """An object whose ``str()`` is marked safe (``"%s" % it`` is that safe string)."""
+
+    def __str__(self):
+        return mark_safe("<b>x</b>")
+
+    def __repr__(self):
+        return "_SafeStr()"  # the same test id in every pytest-xdist worker
+
+
+@pytest.mark.parametrize(
+    "value",
+    [*VALUES, gettext_lazy("Select all"), mark_safe(gettext_lazy("a & b")), 3.5, _SafeStr()],
+    ids=repr,
+)
+def test_escaped_is_conditional_escape(value):
+    assert escaped(value) == conditional_escape(value)
+
+
+def test_what_str_marks_safe_stays_unescaped():
+    widget = forms.TextInput()
+    attrs = {"data-x": _SafeStr()}
+    assert widget.render("n", _SafeStr(), attrs, FastWidgetRenderer()) == widget.render(
+        "n", _SafeStr(), attrs, DjangoTemplates()
+    )
