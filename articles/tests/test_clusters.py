@@ -314,6 +314,33 @@ class TestClustering:
 
         assert queries_for_one_new_story(3) == queries_for_one_new_story(30)
 
+    def test_candidates_outside_a_storys_window_are_dropped_unread(self):
+        """The batch's range scan spans all its stories' windows; a story is a candidate
+        only inside its own (judged by the index's time, before any signature is
+        read), or across any time when it shares an address."""
+        from django.apps import apps
+
+        from articles.clusters import assign
+
+        stored = story(*MARKET, web_url="https://a.example/1")
+        cluster_new_stories()
+        middle = story(*MARKET, web_url="https://b.example/2", when=T0 + dt.timedelta(days=4))
+        late = story(*MARKET, web_url="https://c.example/3", when=T0 + dt.timedelta(days=8))
+        moved = story(
+            "A different text under the first story's address",
+            web_url="https://www.a.example/1/?utm_source=feed",
+            when=T0 + dt.timedelta(days=30),
+        )
+        ids = [middle.pk, late.pk, moved.pk]
+        found = assign.find_candidates(assign._compute_signatures(ids, apps).found)
+        assert found == {
+            middle.pk: {stored.pk, late.pk},
+            late.pk: {middle.pk},
+            moved.pk: {stored.pk},
+        }
+        cluster_new_stories()
+        assert together(stored, middle, late, moved)
+
     def test_stories_of_one_import_meet_each_other(self):
         """New stories of one batch match each other as well as the stored ones."""
         first = story(*MARKET, web_url="https://a.example/1")
