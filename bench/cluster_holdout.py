@@ -15,6 +15,10 @@ fixed general-English IDF (``-log10`` of the word's frequency, the plural's adde
 within 3 days, on the dev pairs and on pairs of texts (stories and their related
 items) more than 7 days apart, which the rule itself says are different stories.
 
+With ``--lsh`` it measures the band keys against the exact rule: of the pairs of texts
+(stories and their related items, within the window) whose word overlap the rule
+counts, how many share a band key with 24, 32 (shipped) and 40 bands of 2 rows.
+
 It also prints, for every same-story pair and the closest different-story pairs
 inside the window, the overlaps the rule looks at, and how many different-story
 pairs that share a topic and a week the shipped rule joins (it must be none).
@@ -165,6 +169,49 @@ def idf_check(stories, shipped, truth, names):
         )
 
 
+def lsh_check(shipped):
+    """How many pairs the exact word rule joins share a band key (docs/clusters.md)."""
+    from datasketch import MinHash
+
+    from articles.clusters.matching import MIN_SHARED_WORDS, WINDOW, word_overlap
+    from articles.clusters.signatures import DRAWN, PERMUTATIONS, ROWS_PER_BAND, words_of
+    from articles.models import RelatedLink
+
+    texts = {("story", pk): (s.published_at, s.words) for pk, s in shipped.items()}
+    for url, when, title, excerpt in RelatedLink.objects.values_list(
+        "web_url", "published_at", "title", "excerpt"
+    ):
+        if when is not None:
+            texts.setdefault(("link", url), (when, words_of(title, excerpt)))
+    hashed = {}
+    for name, (_, words) in texts.items():
+        if len(words) >= MIN_SHARED_WORDS:
+            minhash = MinHash(num_perm=DRAWN, seed=1, scheme="affine32")
+            minhash.update_batch([word.encode() for word in sorted(words)])
+            hashed[name] = minhash.hashvalues.reshape(-1, ROWS_PER_BAND)
+    counts = {24: 0, PERMUTATIONS // ROWS_PER_BAND: 0, DRAWN // ROWS_PER_BAND: 0}
+    joined, missed = 0, []
+    for a, b in itertools.combinations(sorted(hashed), 2):
+        (t1, w1), (t2, w2) = texts[a], texts[b]
+        if abs(t1 - t2) > WINDOW or not word_overlap(w1, w2):
+            continue
+        joined += 1
+        same_band = (hashed[a] == hashed[b]).all(axis=1)
+        for bands in counts:
+            counts[bands] += bool(same_band[:bands].any())
+        if not same_band[: PERMUTATIONS // ROWS_PER_BAND].any():
+            missed.append(word_overlap(w1, w2))
+    print(
+        f"\nLSH: {len(hashed)} texts (stories and related items); {joined} pairs within the "
+        "window joined by word overlap; sharing a band key: "
+        + ", ".join(f"{bands} bands {n} ({n / joined:.3f})" for bands, n in counts.items())
+    )
+    print(
+        "  overlaps of the pairs the shipped bands miss: "
+        + ", ".join(f"{v:.2f}" for v in sorted(missed))
+    )
+
+
 def main():
     start_django(prefix="newsroom-holdout-")
     from articles.clusters.matching import WINDOW, WORD_OVERLAP, same_story
@@ -264,6 +311,8 @@ def main():
     print(f"shipped threshold: {WORD_OVERLAP}")
     if "--idf" in sys.argv:
         idf_check(stories, shipped, truth, names)
+    if "--lsh" in sys.argv:
+        lsh_check(shipped)
     return 0
 
 

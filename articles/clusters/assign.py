@@ -163,42 +163,55 @@ def load_signatures(article_ids, apps=django_apps):
 
 def find_candidates(new, apps=django_apps):
     """For each new story (``{id: (signature, keys)}``), the stories sharing a key with it:
-    stored ones inside the time window, and the other new ones.
+    stored ones inside its time window, and the other new ones.
 
     Index range scans on (key, published_epoch), a few per batch of stories close
     in time: the cost per story does not grow with the archive. Run before the new
     stories' keys are stored, so the index returns only earlier stories and the
     new ones meet each other here, in memory.
+
+    A batch's range scan spans the whole batch's window, so it also returns stories
+    outside one story's own window: they are dropped here, on the index's own
+    ``published_epoch``, before any signature is read for them. Only an address
+    key holds across time (``same_story`` joins any two stories sharing an
+    address), and whole seconds lose none inside the window (``epoch_seconds``).
     """
     StoryKey = _models(apps)[3]
+    window = WINDOW // dt.timedelta(seconds=1)
+    epochs = {pk: epoch_seconds(signature.published_at) for pk, (signature, _) in new.items()}
     holders = defaultdict(list)
     for pk, (_, keys) in new.items():
         for key in keys:
             holders[key].append(pk)
-    addresses = [key for key in holders if is_address_key(key)]
-    # Address keys need no window (one URL is one story, whenever it was dated).
-    for key, article_id in _stories_with(StoryKey, addresses):
+    addresses = {key for key in holders if is_address_key(key)}
+    across_time = defaultdict(set)
+    for key, article_id, _ in _stories_with(StoryKey, addresses):
         holders[key].append(article_id)
-    addresses = set(addresses)
+    for key in addresses:
+        for pk in holders[key]:
+            across_time[pk].update(holders[key])
     ordered = sorted(new, key=lambda pk: new[pk][0].published_at)
-    window = WINDOW // dt.timedelta(seconds=1)
     for group in _close_in_time(ordered, new):
-        times = [epoch_seconds(new[pk][0].published_at) for pk in group]
+        times = [epochs[pk] for pk in group]
         span = (min(times) - window, max(times) + window)
         keys = {key for pk in group for key in new[pk][1]} - addresses
-        for key, article_id in _stories_with(StoryKey, keys, span):
+        for key, article_id, epoch in _stories_with(StoryKey, keys, span):
             holders[key].append(article_id)
-    # The group's range may hold stories outside one story's own window (and new
-    # stories meet all the others): same_story() rejects those, so no time is
-    # fetched here.
-    return {
-        pk: {other for key in keys for other in holders[key]} - {pk}
-        for pk, (_, keys) in new.items()
-    }
+            epochs[article_id] = epoch
+    found = {}
+    for pk, (_, keys) in new.items():
+        mine, same_address = epochs[pk], across_time[pk]
+        found[pk] = {
+            other
+            for other in {other for key in keys for other in holders[key]}
+            if other in same_address or abs(epochs[other] - mine) <= window
+        } - {pk}
+    return found
 
 
 def _stories_with(StoryKey, keys, span=None):
-    """``(key, story id)`` of every stored key among ``keys`` (dated within ``span``).
+    """``(key, story id, published_epoch)`` of every stored key among ``keys`` (dated
+    within ``span``).
 
     Plain SQL: with thousands of keys per look-up, building the ORM's ``IN``
     lookup cost more than the index scan itself.
@@ -211,9 +224,10 @@ def _stories_with(StoryKey, keys, span=None):
     window = list(span or ())
     with db.cursor() as cursor:
         for part in _parts(sorted(keys)):
-            sql = "SELECT {}, {} FROM {} WHERE {} IN ({})".format(
+            sql = "SELECT {}, {}, {} FROM {} WHERE {} IN ({})".format(
                 column["key"],
                 column["article"],
+                column["published_epoch"],
                 quote(meta.db_table),
                 column["key"],
                 ", ".join(["%s"] * len(part)),

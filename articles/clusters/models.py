@@ -30,7 +30,7 @@ class StoryKey(models.Model):
     the look-up for a new story a range scan within the time window, whatever the
     archive's size.
 
-    Some fifty of these rows per story are most of what clustering writes at import,
+    Some forty of these rows per story are most of what clustering writes at import,
     so a row is kept small: no id of its own (the key is unique per story), the time
     as an integer. On SQLite the table is also ``WITHOUT ROWID`` (migration 0019),
     stored in its primary key's order: one B-tree fewer to write per row (a later

@@ -17,10 +17,16 @@ from datasketch.hashfunc import sha1_hash32
 from .addresses import canonical_addresses, canonical_url
 from .matching import MIN_SHARED_WORDS, SHARED_LINKS, word_overlap
 
-PERMUTATIONS = 80
+DRAWN = 80
+"""Permutations drawn as datasketch draws them (``num_perm=80``, seed 1, ``affine32``)."""
+PERMUTATIONS = 64
+"""The first 64 of those: band keys 0-31 are the ones stored when there were 40 bands
+(migration 0021 deleted bands 32-39)."""
 ROWS_PER_BAND = 2
-"""40 bands of 2 rows: a pair with word overlap (Jaccard) 0.3 is a candidate with
-probability 1 - (1 - 0.3²)⁴⁰ ≈ 0.98, one at 0.5 with probability > 0.9999."""
+"""32 bands of 2 rows: a pair with word overlap (Jaccard) 0.3, the threshold, is a
+candidate with probability 1 - (1 - 0.3²)³² ≈ 0.951 (0.977 with 40 bands), one at 0.41,
+the lowest rewrite in the dev set, 0.997, one at 0.5 > 0.9999. Each band is a key row a
+story; the rows were most of what clustering costs the import (docs/clusters.md)."""
 
 STOPWORDS = frozenset(
     """a about after all also an and any are as at be been before but by can could did do
@@ -32,7 +38,7 @@ STOPWORDS = frozenset(
 
 WORD = re.compile(r"[^\W_]+")
 
-_PERMUTATIONS = MinHash(num_perm=PERMUTATIONS, seed=1, scheme="affine32").permutations
+_PERMUTATIONS = MinHash(num_perm=DRAWN, seed=1, scheme="affine32").permutations[:, :PERMUTATIONS]
 """Made once: datasketch would draw the same permutations again for every story."""
 
 
@@ -114,7 +120,7 @@ def address_key(canonical):
 
 KIND_SHIFT = 58
 """A key is a signed 64-bit integer; its top 6 bits say what it is: the band's number
-(0-39) for a band key, or one of the two tags below."""
+(0-31) for a band key, or one of the two tags below."""
 ADDRESS_KIND = 62
 LINK_KIND = 63
 _BANDS = PERMUTATIONS // ROWS_PER_BAND
@@ -157,10 +163,10 @@ def band_keys_many(word_sets):
     integer (:func:`band_key`; integers make a smaller, faster index than text).
     One numpy pass over all the sets' words.
 
-    The values are datasketch's (``MinHash(num_perm=80, seed=1, scheme="affine32")``
-    fed each word's UTF-8 bytes; a test holds the two equal): each distinct word is
-    hashed once, and the per-story minimum is one ``minimum.reduceat`` instead of a
-    MinHash object per story.
+    The values are the first 64 of datasketch's (``MinHash(num_perm=80, seed=1,
+    scheme="affine32")`` fed each word's UTF-8 bytes; a test holds the two equal):
+    each distinct word is hashed once, and the per-story minimum is one
+    ``minimum.reduceat`` instead of a MinHash object per story.
     """
     sets = [sorted(words) for words in word_sets]
     filled = [words for words in sets if words]
@@ -202,7 +208,7 @@ def keys_of(signature, bands=None):
 
     Only keys that can make a match: no band keys for a wording too short to share
     ``MIN_SHARED_WORDS``, no link keys for a story listing fewer than
-    ``SHARED_LINKS`` (some fifty rows a story are most of what clustering writes).
+    ``SHARED_LINKS`` (some forty rows a story are most of what clustering writes).
     ``bands``: the band keys of its words and wordings when already computed
     (``band_keys_many`` over those of ``wordings_of`` that are long enough).
     """

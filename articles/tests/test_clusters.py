@@ -19,6 +19,7 @@ from articles.clusters.grouping import components
 from articles.clusters.matching import MIN_SHARED_WORDS, SHARED_LINKS, same_story
 from articles.clusters.signatures import (
     ADDRESS_KIND,
+    DRAWN,
     PERMUTATIONS,
     ROWS_PER_BAND,
     band_key,
@@ -184,9 +185,9 @@ class TestMatching:
         def one_by_one(words):
             if not words:
                 return []
-            minhash = MinHash(num_perm=PERMUTATIONS, seed=1, scheme="affine32")
+            minhash = MinHash(num_perm=DRAWN, seed=1, scheme="affine32")
             minhash.update_batch([word.encode() for word in sorted(words)])
-            values = minhash.hashvalues.reshape(-1, ROWS_PER_BAND).tolist()
+            values = minhash.hashvalues[:PERMUTATIONS].reshape(-1, ROWS_PER_BAND).tolist()
             return [band_key(band, a, b) for band, (a, b) in enumerate(values)]
 
         assert band_keys_many(word_sets) == [one_by_one(words) for words in word_sets]
@@ -313,6 +314,59 @@ class TestClustering:
             return len(queries)
 
         assert queries_for_one_new_story(3) == queries_for_one_new_story(30)
+
+    def test_candidates_outside_a_storys_window_are_dropped_unread(self):
+        """The batch's range scan spans all its stories' windows; a story is a candidate
+        only inside its own (judged by the index's time, before any signature is
+        read), or across any time when it shares an address."""
+        from django.apps import apps
+
+        from articles.clusters import assign
+
+        stored = story(*MARKET, web_url="https://a.example/1")
+        cluster_new_stories()
+        middle = story(*MARKET, web_url="https://b.example/2", when=T0 + dt.timedelta(days=4))
+        late = story(*MARKET, web_url="https://c.example/3", when=T0 + dt.timedelta(days=8))
+        moved = story(
+            "A different text under the first story's address",
+            web_url="https://www.a.example/1/?utm_source=feed",
+            when=T0 + dt.timedelta(days=30),
+        )
+        ids = [middle.pk, late.pk, moved.pk]
+        found = assign.find_candidates(assign._compute_signatures(ids, apps).found)
+        assert found == {
+            middle.pk: {stored.pk, late.pk},
+            late.pk: {middle.pk},
+            moved.pk: {stored.pk},
+        }
+        cluster_new_stories()
+        assert together(stored, middle, late, moved)
+
+    def test_migration_0021_deletes_the_dropped_bands_keys_only(self):
+        """Stored under 40 bands, a story keeps the keys of bands 0-31, its address and
+        link keys, which are exactly the keys it is signed with now."""
+        import importlib
+
+        from django.apps import apps
+
+        from articles.clusters.signatures import DRAWN, LINK_KIND
+
+        migration = importlib.import_module("articles.migrations.0021_story_keys_32_bands")
+        related = ["https://other.example/x", "https://third.example/y"]
+        kept = story(*CHIPS, web_url="https://example.com/story")
+        for url in related:
+            RelatedLinkFactory(article=kept, web_url=url)
+        refresh_signatures([kept.pk])
+        top = 2**32 - 1
+        StoryKey.objects.create(article=kept, key=band_key(31, top, top), published_epoch=0)
+        now = set(StoryKey.objects.values_list("key", flat=True))
+        dropped = [band_key(32, 0, 0), *(band_key(b, top, top) for b in range(32, DRAWN // 2))]
+        StoryKey.objects.bulk_create(
+            StoryKey(article=kept, key=key, published_epoch=0) for key in dropped
+        )
+        migration.delete_dropped_bands(apps, None)
+        assert set(StoryKey.objects.values_list("key", flat=True)) == now
+        assert {key_kind(key) for key in now} == {*range(32), ADDRESS_KIND, LINK_KIND}
 
     def test_stories_of_one_import_meet_each_other(self):
         """New stories of one batch match each other as well as the stored ones."""
