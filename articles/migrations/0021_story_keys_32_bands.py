@@ -27,7 +27,7 @@ def delete_dropped_bands(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0019_story_keys_without_rowid"),
+        ("articles", "0020_public_story_indexes"),
     ]
 
     operations = [
