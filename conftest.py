@@ -36,7 +36,11 @@ def pytest_collection_modifyitems(config, items):
             # permissions, the Editors group, starter rules) before it and empty the
             # tables after. Mixing in tests that flush without restoring leaves the
             # content types that the flush re-creates in the way of the next restore.
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+            # First, so it is the closest marker even where a test carries its own
+            # ``django_db(transaction=True)``, which would otherwise win and not restore.
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+            )
 
 
 def _commits_for_real(item):
