@@ -20,6 +20,7 @@ from django.db.models import IntegerField, OuterRef, Subquery
 from django.utils import timezone
 
 from newsroom.pagecache import kept_or_computed
+from newsroom.precompiled import precompiled_rows
 
 from .models import Article, Topic, public_rows
 from .paging import CappedPaginator, capped
@@ -87,11 +88,18 @@ def public_topic_rows(now):
 
 def story_counts(topic_ids):
     """``{topic id: published stories carrying it}``, each counted up to the cap: one query."""
-    stories = Article.objects.published().filter(topics=OuterRef("pk")).order_by().values("pk")
-    counted = Topic.objects.filter(pk__in=list(topic_ids)).annotate(
+    params = {"now": timezone.now(), "ids": list(topic_ids)}
+    if not params["ids"]:
+        return {}
+    return dict(precompiled_rows("topic-counts", _counts_at, params))
+
+
+def _counts_at(now, ids):
+    stories = Article.objects.published(now).filter(topics=OuterRef("pk")).order_by().values("pk")
+    counted = Topic.objects.filter(pk__in=ids).annotate(
         stories=CappedCount(stories[: CappedPaginator.cap + 1])
     )
-    return dict(counted.values_list("pk", "stories"))
+    return counted.values_list("pk", "stories")
 
 
 def counted_taxonomy(request=None):

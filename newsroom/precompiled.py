@@ -28,6 +28,13 @@ from weakref import ref as weak_ref
 
 from django.conf import settings
 from django.db import connections
+from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.fields.related_descriptors import (
+    ManyToManyDescriptor,
+    ReverseManyToOneDescriptor,
+    _filter_prefetch_queryset,
+)
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
@@ -252,7 +259,7 @@ def precompiled_rows(key, build, params, start=None, stop=None, using="default")
         return [row[0] for row in rows]
     if shape.kind == "dicts":
         return [dict(zip(shape.names, row, strict=True)) for row in rows]
-    return _instances(shape, rows, using)
+    return _instances(shape, rows, using, key)
 
 
 _NO_LIMIT = {"sqlite": -1, "postgresql": None}
@@ -300,9 +307,8 @@ def _converted(shape, rows, connection):
     return rows
 
 
-def _instances(shape, rows, using):
+def _instances(shape, rows, using, key=None):
     """Model instances from converted rows: ``ModelIterable``'s steps, then the prefetches."""
-    from django.db.models import prefetch_related_objects
 
     klass_info, select = shape.klass_info, shape.select
     fields = klass_info["select_fields"]
@@ -324,8 +330,75 @@ def _instances(shape, rows, using):
             setattr(obj, name, row[position])
         objects.append(obj)
     if shape.prefetch_lookups and objects:
-        prefetch_related_objects(objects, *shape.prefetch_lookups)
+        others = [
+            lookup
+            for lookup in shape.prefetch_lookups
+            if not prefetched(key, objects, lookup, using)
+        ]
+        if others:
+            prefetch_related_objects(objects, *others)
     return objects
+
+
+def prefetched(key, objects, lookup, using):
+    """Run ``lookup`` (a one-level ``Prefetch`` with a queryset) on ``objects`` from kept SQL.
+
+    Django's ``prefetch_one_level`` for a many-to-many or reverse foreign key, with
+    the related query compiled once per number of objects; each object's
+    ``<relation>.all()`` is then the queryset Django would cache. False (nothing
+    done) for any other lookup, which Django's prefetching then runs.
+    """
+    if key is None or not isinstance(lookup, Prefetch) or lookup.queryset is None:
+        return False
+    name = lookup.prefetch_through
+    if lookup.to_attr or LOOKUP_SEP in name or lookup.queryset._prefetch_related_lookups:
+        return False
+    model = type(objects[0])
+    descriptor = getattr(model, name, None)
+    if isinstance(descriptor, ManyToManyDescriptor) and not descriptor.reverse:
+        field = None
+    elif type(descriptor) is ReverseManyToOneDescriptor:
+        field = descriptor.field
+    else:
+        return False
+
+    def build(ids):
+        stand_ins = [model(pk=pk) for pk in ids]
+        manager = getattr(stand_ins[0], name)
+        queryset = lookup.queryset._chain()
+        if field is None:
+            return manager.get_prefetch_querysets(stand_ins, [queryset])[0]
+        queryset._add_hints(instance=stand_ins[0])
+        queryset = queryset.using(queryset._db or manager._db)
+        return _filter_prefetch_queryset(queryset, field.name, stand_ins)
+
+    ids = [obj.pk for obj in objects]
+    related = precompiled_rows(f"{key}:prefetch:{name}", build, {"ids": ids}, using=using)
+    by_owner = {}
+    if field is None:  # many-to-many: the link's owner id comes as an extra column
+        manager = getattr(objects[0], name)
+        link = manager.through._meta.get_field(manager.source_field_name)
+        (owner,) = link.local_related_fields
+        for rel_obj in related:
+            owner_id = getattr(rel_obj, f"_prefetch_related_val_{owner.attname}")
+            by_owner.setdefault(owner_id, []).append(rel_obj)
+        cache_name = manager.prefetch_cache_name
+    else:  # reverse foreign key: each related row points back at its owner, as Django sets
+        owners = {obj.pk: obj for obj in objects}
+        for rel_obj in related:
+            owner_id = getattr(rel_obj, field.attname)
+            by_owner.setdefault(owner_id, []).append(rel_obj)
+            if not field.is_cached(rel_obj):
+                field.set_cached_value(rel_obj, owners[owner_id])
+        cache_name = field.remote_field.cache_name
+    for obj in objects:
+        if not hasattr(obj, "_prefetched_objects_cache"):
+            obj._prefetched_objects_cache = {}
+        queryset = getattr(obj, name)._apply_rel_filters(lookup.queryset._chain())
+        queryset._result_cache = by_owner.get(obj.pk, [])
+        queryset._prefetch_done = True
+        obj._prefetched_objects_cache[cache_name] = queryset
+    return True
 
 
 def forget():

@@ -21,9 +21,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
+from django.utils import timezone
 
 from articles.models import Article
 from newsroom.pagecache import kept_or_computed
+from newsroom.precompiled import precompiled_rows
 
 CHART_WEEKS = 12
 
@@ -80,14 +82,26 @@ def scorecard_annotations(stories, with_share=False):
     return annotations
 
 
-def weekly_counts(provider, stories, last_story_at):
-    """Stories per week over the outlet's last ``CHART_WEEKS`` active weeks, oldest first."""
+def weekly_counts(provider, stories, last_story_at, rows_since=None):
+    """Stories per week over the outlet's last ``CHART_WEEKS`` active weeks, oldest first.
+
+    ``rows_since(start)`` reads the ``(week, count)`` rows (by default from ``stories``).
+    """
     if last_story_at is None:
         return []
     if last_story_at.year == 1:
         return []  # no twelve weeks before the first year Python dates can hold
     start = last_story_at - dt.timedelta(weeks=CHART_WEEKS)
-    rows = (
+    rows = rows_since(start) if rows_since else week_rows(stories, provider, start)
+    found = {week.date() if isinstance(week, dt.datetime) else week: n for week, n in rows}
+    last_week = (last_story_at - dt.timedelta(days=last_story_at.weekday())).date()
+    weeks = [last_week - dt.timedelta(weeks=back) for back in range(CHART_WEEKS - 1, -1, -1)]
+    return [(week, found.get(week, 0)) for week in weeks]
+
+
+def week_rows(stories, provider, start):
+    """``(week, stories)`` of the outlet's ``stories`` published after ``start``."""
+    return (
         stories.filter(provider=provider, published_at__gt=start)
         .order_by()
         .annotate(week=TruncWeek("published_at"))
@@ -95,10 +109,6 @@ def weekly_counts(provider, stories, last_story_at):
         .annotate(n=Count("pk"))
         .values_list("week", "n")
     )
-    found = {week.date() if isinstance(week, dt.datetime) else week: n for week, n in rows}
-    last_week = (last_story_at - dt.timedelta(days=last_story_at.weekday())).date()
-    weeks = [last_week - dt.timedelta(weeks=back) for back in range(CHART_WEEKS - 1, -1, -1)]
-    return [(week, found.get(week, 0)) for week in weeks]
 
 
 def chart_bars(weeks, height=40, bar=10, gap=2):
@@ -133,7 +143,28 @@ def public_scorecard(provider):
     and sorts would otherwise count again.
     """
 
-    def compute():
-        return scorecard(provider, Article.objects.published())
+    return kept_or_computed(f"scorecard:{provider.pk}", lambda: _public_figures(provider))
 
-    return kept_or_computed(f"scorecard:{provider.pk}", compute)
+
+def _public_figures(provider):
+    """``scorecard(provider, Article.objects.published())``, from SQL compiled once per process."""
+    now = {"now": timezone.now(), "provider": provider.pk}
+    (figures,) = precompiled_rows("scorecard", _public_figures_at, now)
+
+    def rows_since(start):
+        return precompiled_rows("scorecard:weeks", _public_weeks_at, {**now, "start": start})
+
+    last = figures["last_story_at"]
+    figures["bars"] = chart_bars(weekly_counts(provider, None, last, rows_since))
+    return figures
+
+
+def _public_figures_at(now, provider):
+    from providers.models import Provider
+
+    annotations = scorecard_annotations(Article.objects.published(now))
+    return Provider.objects.filter(pk=provider).annotate(**annotations).values(*annotations)
+
+
+def _public_weeks_at(now, provider, start):
+    return week_rows(Article.objects.published(now), provider, start)

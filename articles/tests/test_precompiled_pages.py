@@ -116,3 +116,17 @@ def test_a_filter_still_goes_through_the_orm(client, settings, site):
     precompiled.forget()
     client.get("/?sort=quality")
     assert not any(key[0].startswith("list:") for key in precompiled._kept)
+
+
+def test_the_public_scorecard_is_the_orms(site):
+    from articles.clusters.scorecards import public_scorecard, scorecard
+    from articles.models import Article
+    from providers.models import Provider
+
+    for outlet in Provider.objects.filter(domain__startswith="outlet-c") | Provider.objects.filter(
+        domain="daily.example"
+    ):
+        expected = scorecard(outlet, Article.objects.published())
+        assert public_scorecard(outlet) == expected
+        assert public_scorecard(outlet) == expected
+        assert outlet.domain == "daily.example" or expected["first_reports"] + expected["repeats"]

@@ -86,6 +86,19 @@ class TestSameRowsAsTheORM:
             expected = described(cards(**params))
             assert described(precompiled_rows("cards", cards, params)) == expected
 
+    def test_prefetches_from_kept_sql_as_django_caches_them(self, stories):
+        got = precompiled_rows("cards", cards, {"now": NOW})
+        names = {key[0] for key in precompiled._kept}
+        assert {"cards:prefetch:topics", "cards:prefetch:images"} <= names
+        expected = {story.pk: list(Article.objects.get(pk=story.pk).topics.all()) for story in got}
+        with CaptureQueriesContext(connection) as queries:
+            for story in got:
+                for image in story.images.all():
+                    assert image.article is story  # the reverse relation is set, as Django does
+                assert story.topics.all()._prefetch_done
+                assert list(story.topics.all()) == expected[story.pk]
+        assert not queries
+
     def test_slices(self, stories):
         expected = described(cards(NOW))
         for start, stop in ((0, 3), (2, 5), (6, 20), (20, 40)):
@@ -220,6 +233,6 @@ def test_threads_share_only_plain_data(stories):
     assert len(seen) == 20
     assert all(rows == expected[hours] for hours, rows, _ in seen)
     assert len({connection_id for *_, connection_id in seen}) == 4
-    (shape,) = precompiled._kept.values()
-    assert not any(hasattr(value, "connection") for value in vars(shape).values())
+    for shape in precompiled._kept.values():
+        assert not any(hasattr(value, "connection") for value in vars(shape).values())
     assert timezone.is_aware(NOW)
