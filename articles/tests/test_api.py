@@ -6,6 +6,7 @@ import json
 import pytest
 
 from articles import seed_format
+from articles.models import Correction, Pin
 from articles.tests.factories import (
     ArticleFactory,
     ArticleImageFactory,
@@ -239,3 +240,24 @@ class TestApiQueries:
             full_story(topics=[TopicFactory()])
         with django_assert_num_queries(5):
             assert len(get_json(client, "/api/news/")["value"]) == 30
+
+    def test_topic_page_with_pins_and_corrections(self, client, django_assert_num_queries):
+        """A topic's page whose stories all have pins and corrections: 1 and 30 cost the same."""
+        topic = TopicFactory(slug="pinned", source_file="pinned.yaml")
+
+        def pinned_story():
+            story = full_story(topics=[topic])
+            Pin.objects.create(article=story, topic=topic)
+            Correction.objects.create(article=story, text="Fixed.")
+
+        pinned_story()
+        # Budget: the topic, then the page of stories (outlet joined), their topics,
+        # images, corrections and pins.
+        with django_assert_num_queries(6):
+            assert len(get_json(client, "/api/news/pinned/")["value"]) == 1
+        for _ in range(34):
+            pinned_story()
+        with django_assert_num_queries(6):
+            page = get_json(client, "/api/news/pinned/")
+        assert len(page["value"]) == 30
+        assert all(item["highlight"] and item["corrections"] for item in page["value"])

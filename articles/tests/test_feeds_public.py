@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from articles.models import Correction
 from articles.tests.factories import ArticleFactory, ProviderFactory, TopicFactory
 from articles.tests.public_support import full_story
 
@@ -86,6 +87,23 @@ class TestFeeds:
             full_story(topics=[TopicFactory()])
         with django_assert_num_queries(3):
             assert len(titles(client.get(feed))) == 20
+
+    @pytest.mark.parametrize("feed", ["/feeds/rss/", "/feeds/json/"])
+    def test_corrections_cost_no_query_per_entry(self, client, feed, django_assert_num_queries):
+        """Entries with corrections: one and twenty still cost the feed's three queries."""
+
+        def corrected_story():
+            Correction.objects.create(article=full_story(topics=[TopicFactory()]), text="Fixed.")
+
+        corrected_story()
+        with django_assert_num_queries(3):
+            assert b"Correction, " in client.get(feed).content
+        for _ in range(19):
+            corrected_story()
+        with django_assert_num_queries(3):
+            text = client.get(feed).content
+        # JSON Feed carries the text twice: content_text and summary.
+        assert text.count(b"Correction, ") == (40 if "json" in feed else 20)
 
 
 FEED_TITLES = {
