@@ -93,7 +93,7 @@ def main():
         assign.cluster_new_stories = importer.cluster_new_stories = hook
         parse.sign = signing if hook is clustering else no_signing
 
-    def no_clustering(apps=None, article_ids=None, signed=None):
+    def no_clustering(apps=None, article_ids=None, signed=None, created=()):
         return 0
 
     def no_signing(records):

@@ -117,10 +117,14 @@ def _compute_signatures(ids, apps, signed=None):
     return computed
 
 
-def _store_signatures(computed, apps):
+def _store_signatures(computed, apps, created=frozenset()):
+    """Replace the chunk's stored signatures and keys; ``created``: stories just
+    created, which have none to delete (two DELETEs a batch of new stories fewer)."""
     _, _, StorySignature, StoryKey, _ = _models(apps)
-    StoryKey.objects.filter(article_id__in=computed.ids).delete()
-    StorySignature.objects.filter(article_id__in=computed.ids).delete()
+    stored = [pk for pk in computed.ids if pk not in created]
+    if stored:
+        StoryKey.objects.filter(article_id__in=stored).delete()
+        StorySignature.objects.filter(article_id__in=stored).delete()
     # The importer's own executemany: the ORM's bulk_create cost more than the hashing.
     writer.insert_rows(StorySignature, computed.signatures)
     _insert_keys(StoryKey, computed.keys)
@@ -143,22 +147,32 @@ def _insert_keys(StoryKey, keys):
 
 def load_signatures(article_ids, apps=django_apps):
     """Stored signatures by story id."""
+    return {pk: signature for pk, signature, _ in _stored(article_ids, apps)}
+
+
+STORY_FIELDS = ("pk", "web_url_hash", "cluster_id", "quality", "published_at")
+"""What clustering needs of a story besides its signature (its node, cluster and lead)."""
+
+
+def _stored(article_ids, apps, story_fields=()):
+    """``(story id, signature, {field: value})`` of the stored signatures; the story's
+    ``story_fields`` come in the same query."""
     StorySignature = _models(apps)[2]
-    found = {}
     ids = list(article_ids)
+    joined = [f"article__{name}" for name in story_fields]
     for start in range(0, len(ids), CHUNK):
         rows = StorySignature.objects.filter(article_id__in=ids[start : start + CHUNK])
-        for article_id, published_at, words, addresses, links, wordings in rows.values_list(
-            "article_id", "published_at", "words", "addresses", "links", "wordings"
+        for article_id, published_at, words, addresses, links, wordings, *story in rows.values_list(
+            "article_id", "published_at", "words", "addresses", "links", "wordings", *joined
         ):
-            found[article_id] = Signature(
+            signature = Signature(
                 published_at=published_at,
                 words=frozenset(words),
                 addresses=frozenset(addresses),
                 links=frozenset(links),
                 wordings=frozenset(map(frozenset, wordings)),
             )
-    return found
+            yield article_id, signature, dict(zip(story_fields, story, strict=True))
 
 
 def find_candidates(new, apps=django_apps):
@@ -223,7 +237,7 @@ def _stories_with(StoryKey, keys, span=None):
     }
     window = list(span or ())
     with db.cursor() as cursor:
-        for part in _parts(sorted(keys)):
+        for part in _parts(list(keys)):  # in any order: the index answers each key
             sql = "SELECT {}, {}, {} FROM {} WHERE {} IN ({})".format(
                 column["key"],
                 column["article"],
@@ -260,11 +274,12 @@ def _parts(keys, size=2000):
         yield keys[start : start + size]
 
 
-def cluster_new_stories(apps=django_apps, article_ids=None, signed=None):
+def cluster_new_stories(apps=django_apps, article_ids=None, signed=None, created=()):
     """Cluster the stories that have none yet (just imported); return how many.
 
     ``article_ids``: only those of these stories (the importer's batch), else all;
-    ``signed``: signatures already made for some of them (see ``_compute_signatures``).
+    ``signed``: signatures already made for some of them (see ``_compute_signatures``);
+    ``created``: those of them just created, with no signature stored yet.
     Each new story is compared only with the stories its keys find, so the cost
     per story does not grow with the archive.
     """
@@ -286,10 +301,10 @@ def cluster_new_stories(apps=django_apps, article_ids=None, signed=None):
                 Article.objects.filter(pk__in=new_ids[start : start + CHUNK], cluster__isnull=True)
                 .select_for_update(skip_locked=True)
                 .order_by("pk")
-                .values_list("pk", flat=True)
+                .values(*STORY_FIELDS)
             )
             if mine:
-                _cluster_chunk(mine, apps, signed)
+                _cluster_chunk(mine, apps, signed, frozenset(created))
                 clustered += len(mine)
     return clustered
 
@@ -323,21 +338,21 @@ def reclaim_rewritten(article_ids, signed=None, apps=django_apps):
         _store_signatures(_compute_signatures(kept, apps, signed), apps)
 
 
-def _cluster_chunk(new_ids, apps, signed=None):
+def _cluster_chunk(new_rows, apps, signed=None, created=frozenset()):
+    """Cluster these new stories (their ``STORY_FIELDS``, as locked)."""
     Article, Cluster, *_ = _models(apps)
-    computed = _compute_signatures(new_ids, apps, signed)
+    computed = _compute_signatures([row["pk"] for row in new_rows], apps, signed)
     new = computed.found
     # Before this chunk's keys are stored (see find_candidates).
     found = find_candidates(new, apps)
-    _store_signatures(computed, apps)
+    _store_signatures(computed, apps, created)
     signatures = {pk: signature for pk, (signature, _) in new.items()}
-    signatures.update(load_signatures(set().union(*found.values()) - signatures.keys(), apps))
-    stories = {
-        row["pk"]: row
-        for row in Article.objects.filter(pk__in=signatures).values(
-            "pk", "web_url_hash", "cluster_id", "quality", "published_at"
-        )
-    }
+    stories = {row["pk"]: row for row in new_rows if row["pk"] in signatures}
+    # The stored candidates' signatures and rows, in one query.
+    for pk, signature, row in _stored(
+        set().union(*found.values()) - signatures.keys(), apps, STORY_FIELDS
+    ):
+        signatures[pk], stories[pk] = signature, row
     node = {pk: row["web_url_hash"] for pk, row in stories.items()}
     # Two new stories that find each other: the (symmetric) rule judges them once.
     edges = [

@@ -220,7 +220,7 @@ def batch_written(created_ids, updated_ids, now, signed=None, rewritten=()):
     after_import(written, now)
     if rewritten:
         assign.reclaim_rewritten(rewritten, signed)
-    assign.cluster_new_stories(article_ids=written, signed=signed)
+    assign.cluster_new_stories(article_ids=written, signed=signed, created=created_ids)
 
 
 def record_import_versions(created_ids, updated_ids):
