@@ -207,7 +207,7 @@ class TestRefused:
             precompiled_rows("first-three", first_three, {"now": NOW}, 0, 2)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_threads_share_only_plain_data(stories):
     """Threads (gunicorn's gthread workers, the live server) each run on their own connection."""
     expected = {hours: described(cards(NOW + dt.timedelta(hours=hours))) for hours in (0, 2)}
