@@ -8,6 +8,7 @@ Content-Security-Policy violations.
 """
 
 import shutil
+import time
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -43,6 +44,25 @@ document.addEventListener("securitypolicyviolation", (event) => {
 requires_chromium = pytest.mark.skipif(
     not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"
 )
+
+
+def wait_until(page, expression, arg=None, timeout=10.0, every=0.1):
+    """Evaluate ``expression`` (a JS function of ``arg``) until it is truthy, or fail.
+
+    Playwright's ``wait_for_function`` re-evaluates its predicate inside the page
+    while it polls, which the site's Content-Security-Policy (no ``unsafe-eval``)
+    refuses: the wait then fails, but only when the first try was false, so the
+    tests failed now and then. Each ``page.evaluate`` here comes through the
+    DevTools protocol, which the policy does not govern.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        result = page.evaluate(expression, arg)
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        time.sleep(every)
 
 
 def origin(url):

@@ -12,7 +12,7 @@ import io
 import pytest
 from PIL import Image
 
-from .browser import requires_chromium
+from .browser import requires_chromium, wait_until
 from .factories import ArticleFactory, ArticleImageFactory, ProviderFactory, TopicFactory
 
 PHONE = {"width": 390, "height": 844}
@@ -79,9 +79,7 @@ def open_home(chromium, live_server, viewport):
     # Bring every lazy picture in, then come back.
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     page.wait_for_load_state("networkidle")
-    page.wait_for_function(
-        "[...document.images].every((img) => img.complete)", polling=100, timeout=10_000
-    )
+    wait_until(page, "() => [...document.images].every((img) => img.complete)")
     page.evaluate("window.scrollTo(0, 0)")
     return page
 
@@ -178,9 +176,7 @@ def test_pictures_from_an_unreachable_host_show_their_stand_ins(
     for kind, path in unreachable.items():
         page.goto(live_server.url + path)
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # the lazy ones too
-        page.wait_for_function(
-            "[...document.images].every((img) => img.complete)", polling=100, timeout=10_000
-        )
+        wait_until(page, "() => [...document.images].every((img) => img.complete)")
         shown[kind] = page.evaluate(PICTURES)
     assert {kind: len(pictures) for kind, pictures in shown.items()} == {
         "home": 1,  # the story's card (cards show no logo; the other stories have no picture)

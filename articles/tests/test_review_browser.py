@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission, User
 
 from articles.models import Article
 
-from .browser import ARTIFACTS, requires_chromium
+from .browser import ARTIFACTS, requires_chromium, wait_until
 from .rules_support import waiting_story
 
 PASSWORD = "a-long-test-password"
@@ -46,7 +46,7 @@ class TestKeyboardTriage:
         page.wait_for_selector("#dashboard-queue")
         assert page.inner_text("#dashboard-queue strong") == "4"
         page.goto(f"{live_server.url}/admin/articles/article/queue/")
-        page.wait_for_function("document.activeElement.classList.contains('review-row')")
+        wait_until(page, "() => document.activeElement.classList.contains('review-row')")
         assert focused_title(page) == first.title
         # The focused row is visibly marked (an outline), not only in the DOM.
         outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
@@ -54,9 +54,10 @@ class TestKeyboardTriage:
 
         def press(key, status):
             page.keyboard.press(key)
-            page.wait_for_function(
+            wait_until(
+                page,
                 "text => document.getElementById('review-status').textContent.startsWith(text)",
-                arg=status,
+                status,
             )
 
         press("p", "Published")  # first: publish, focus moves on
