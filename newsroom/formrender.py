@@ -41,14 +41,33 @@ def escaped(value):
 
 def _formatted(value):
     """``{{ value|stringformat:'s' }}``: safe text stays unescaped, the rest is escaped."""
+    kind = type(value)
+    if kind is str:
+        return html.escape(value)
+    if kind is int:
+        return str(value)  # digits and a sign: nothing to escape
     text = str(value)
     return text if isinstance(value, SafeData) else escaped(text)
+
+
+_NAMES = {}  # attribute name -> its escaped text: a page uses a handful, thousands of times
+
+
+def _name(name):
+    if type(name) is not str:
+        return escaped(name)
+    shown = _NAMES.get(name)
+    if shown is None:
+        shown = html.escape(name)
+        if len(_NAMES) < 512:
+            _NAMES[name] = shown
+    return shown
 
 
 def attrs_html(attrs):
     """Django's ``attrs.html``: ``name="value"``, a bare name for True, nothing for False."""
     return "".join(
-        f" {escaped(name)}" if value is True else f' {escaped(name)}="{_formatted(value)}"'
+        f" {_name(name)}" if value is True else f' {_name(name)}="{_formatted(value)}"'
         for name, value in attrs.items()
         if value is not False
     )

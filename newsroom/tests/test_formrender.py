@@ -19,6 +19,7 @@ ATTRS = [
     {"class": "vIntegerField", "aria-label": 'Quality (A "quoted" <title> & more)'},
     {"disabled": True, "checked": True, "data-off": False, "min": 0},
     {"data-safe": mark_safe("<b>kept</b>"), "data-n": 3.5},
+    {'data-"odd"&<name>': -7, mark_safe("data-<safe>"): "x", "max": 10**20},
 ]
 VALUES = [None, "", "plain", 'a "quote" <tag> & amp', 0, 42, True, False, mark_safe("<i>x</i>")]
 
