@@ -7,7 +7,8 @@ half the page's time; the public filter form renders a select option per topic,
 type and sort through ``select_option.html`` (~14 ms of a 50 ms list page). Those
 templates only arrange the widget's name, value and attributes, so here they are
 drawn by functions producing the same markup (``newsroom/tests/test_formrender.py``
-compares the two, hostile values included); every other template renders as before.
+compares the two, hostile values included), and an empty error list, which its
+template draws as nothing, is not rendered; every other template renders as before.
 """
 
 import html
@@ -26,6 +27,11 @@ PLAIN_INPUTS = frozenset(
     )
 )
 SELECT = "django/forms/widgets/select.html"
+# A form's error lists: ``{% if errors %}<ul …>…</ul>{% endif %}``, nothing when empty.
+ERROR_LISTS = frozenset(
+    {"django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"}
+)
+ERROR_LIST_CONTEXT = frozenset({"errors", "error_class"})
 
 
 def escaped(value):
@@ -104,12 +110,17 @@ def render_select(widget):
 
 
 class FastWidgetRenderer(DjangoTemplates):
-    """Django's renderer, drawing :data:`PLAIN_INPUTS` and the select without templates."""
+    """Django's renderer, drawing :data:`PLAIN_INPUTS` and the select without templates,
+    and an empty error list (each list-edit field's, 200 a story-list page) as nothing."""
 
     def render(self, template_name, context, request=None):
-        if set(context) == {"widget"}:
+        keys = context.keys()
+        if keys == {"widget"}:
             if template_name in PLAIN_INPUTS:
                 return render_input(context["widget"])
             if template_name == SELECT:
                 return render_select(context["widget"])
+        elif keys == ERROR_LIST_CONTEXT and template_name in ERROR_LISTS:
+            if not context["errors"]:
+                return ""
         return super().render(template_name, context, request)

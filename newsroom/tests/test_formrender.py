@@ -6,6 +6,7 @@ import django.forms
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.forms.utils import ErrorList
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
@@ -90,4 +91,19 @@ def test_what_str_marks_safe_stays_unescaped():
     attrs = {"data-x": _SafeStr()}
     assert widget.render("n", _SafeStr(), attrs, FastWidgetRenderer()) == widget.render(
         "n", _SafeStr(), attrs, DjangoTemplates()
+    )
+
+
+@pytest.mark.parametrize("template", ["default", "ul"])
+@pytest.mark.parametrize("messages", [[], ["Enter a <number>."], ["One", "Two & three"]])
+@pytest.mark.parametrize("field_id", [None, "id_form-0-quality"])
+def test_error_lists_as_the_templates_draw_them(template, messages, field_id):
+    """An empty error list is drawn as the template draws it (nothing); others as before."""
+    errors = ErrorList(messages, field_id=field_id)
+    name = f"django/forms/errors/list/{template}.html"
+    renderers = (FastWidgetRenderer(), DjangoTemplates())
+    fast, slow = (renderer.render(name, errors.get_context()) for renderer in renderers)
+    assert fast == slow
+    assert str(ErrorList(messages, renderer=FastWidgetRenderer())) == str(
+        ErrorList(messages, renderer=DjangoTemplates())
     )
