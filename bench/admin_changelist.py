@@ -25,14 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _database_path():
-    """``--db PATH`` if given, else a file in a new temporary folder."""
-    if "--db" in sys.argv:
-        return Path(sys.argv[sys.argv.index("--db") + 1]).resolve()
-    return Path(tempfile.mkdtemp(prefix="newsroom-bench-")) / "bench.sqlite3"
-
-
-DB_PATH = _database_path()
+if "--db" in sys.argv:
+    DB_PATH = Path(sys.argv[sys.argv.index("--db") + 1]).resolve()
+else:
+    TMP = tempfile.TemporaryDirectory(prefix="newsroom-bench-")  # removed at exit
+    DB_PATH = Path(TMP.name) / "bench.sqlite3"
 REUSED = DB_PATH.exists()
 os.environ["DATABASE_URL"] = f"sqlite:///{DB_PATH}"
 os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
