@@ -9,10 +9,11 @@ from django.db.models import Count, Exists, Min, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.html import format_html
 
+from newsroom.reversing import quick_reverse
+
 from ..clusters import editing
 from ..clusters.outlets import outlet_count
 from ..models import Article, Cluster
-from . import changeurls
 from .counts import annotated_column, row_count
 from .filters import BandFilter
 
@@ -41,7 +42,7 @@ def coverage(article):
     ``clusters.outlets``), linking to the cluster page."""
     if article.cluster_id is None:
         return "—"
-    url = changeurls.id_url("admin:articles_cluster_change", article.cluster_id)
+    url = quick_reverse("admin:articles_cluster_change", article.cluster_id)
     return format_html('<a href="{}">{}</a>', url, outlets_label(article.coverage))
 
 

@@ -17,14 +17,15 @@ goes through Django's own code.
 from django.contrib.admin.templatetags.admin_list import result_headers, result_hidden_fields
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from newsroom.formrender import escaped
 
-from . import changeurls
 from .cells import Column, Shown
+
+PK_MARK = "__newsroom_pk__"  # survives reverse() and add_preserved_filters unchanged
 
 
 class ChangeLink:
@@ -38,18 +39,21 @@ class ChangeLink:
     def __init__(self, cl):
         self.cl = cl
         self.pk_name = str(cl.to_field) if cl.to_field else cl.lookup_opts.pk.attname
-        halves = None
+        self.fast = False
         if type(cl).url_for_result is ChangeList.url_for_result:
             opts = cl.opts
-            halves = changeurls.url_halves(
-                f"admin:{opts.app_label}_{opts.model_name}_change",
-                cl.model_admin.admin_site.name,
-            )
-        self.fast = halves is not None
-        if self.fast:
-            url = self._preserved(f"{halves[0]}{changeurls.PK_MARK}{halves[1]}")
-            prefix, _, suffix = url.partition(changeurls.PK_MARK)
-            self.prefix, self.suffix = escape(prefix), escape(suffix)
+            try:
+                url = reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=(PK_MARK,),
+                    current_app=cl.model_admin.admin_site.name,
+                )
+            except NoReverseMatch:
+                pass  # each row tries url_for_result, as items_for_result does
+            else:
+                prefix, mark, suffix = self._preserved(url).partition(PK_MARK)
+                self.fast = bool(mark)
+                self.prefix, self.suffix = escape(prefix), escape(suffix)
 
     def _preserved(self, url):
         return add_preserved_filters(

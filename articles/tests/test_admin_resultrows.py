@@ -11,10 +11,10 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.template import Context, Template
 from django.template.defaultfilters import truncatechars
-from django.urls import reverse, set_script_prefix
+from django.urls import reverse
 from django.utils import timezone
 
-from articles.admin.changeurls import id_url
+from articles.admin import clusters
 from articles.models import Article, Cluster, Pin
 from jobs.models import Job
 
@@ -180,22 +180,8 @@ def test_title_column_is_truncatechars(title):
     assert admin.site.get_model_admin(Article).title_short(story) == truncatechars(title, 120)
 
 
-@pytest.mark.parametrize("pk", [1, 987654321, "x/y", "12"])
-def test_id_urls_are_reverse(pk, settings):
-    """One reverse per URL configuration, the id put between its halves: reverse()'s URL."""
-    for name in ("admin:articles_cluster_change", "admin:articles_article_change"):
-        assert id_url(name, pk) == reverse(name, args=[pk])
-
-
-def test_id_urls_follow_the_script_prefix():
-    name = "admin:articles_cluster_change"
-    try:
-        set_script_prefix("/newsroom/")
-        assert (
-            id_url(name, 5)
-            == reverse(name, args=[5])
-            == "/newsroom/admin/articles/cluster/5/change/"
-        )
-    finally:
-        set_script_prefix("/")
-    assert id_url(name, 5) == reverse(name, args=[5])
+def test_coverage_links_to_the_cluster(stories):
+    """The coverage column's link (``quick_reverse``) is the cluster's change page."""
+    clustered = stories[2]
+    url = reverse("admin:articles_cluster_change", args=[clustered.cluster_id])
+    assert f'href="{url}"' in str(clusters.coverage(clustered))
