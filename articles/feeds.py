@@ -16,6 +16,7 @@ plain rows directly, in the same calls ``Feed.get_feed`` made.
 
 import io
 import re
+from functools import partial
 
 from django.contrib.sites.shortcuts import get_current_site
 from django.contrib.syndication.views import add_domain
@@ -23,6 +24,7 @@ from django.core.exceptions import BadRequest
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.urls.converters import SlugConverter
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import get_language
@@ -78,6 +80,13 @@ ENTRY_COLUMNS = (
 
 DESCRIPTION = "Curated AI news, newest first."
 
+
+def unfiltered_entries(now):
+    """The feed's stories with no filter set, at ``now``: one per cluster, newest first."""
+    stories = one_per_cluster(Article.objects.published(now), now=now)
+    return stories.values_list(*ENTRY_COLUMNS)
+
+
 _SLUG = re.compile(SlugConverter.regex)
 
 
@@ -115,8 +124,7 @@ class LatestArticlesFeed:
 
     def __call__(self, request):
         try:
-            filters = filter_or_400(request, Article.objects.published(), collapse=one_per_cluster)
-            feed = self.feed(request, filters)
+            feed = self.feed(request, *self.entries(request))
         except BadRequest as error:
             # Said in plain words: a feed reader shows this text to its user.
             return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
@@ -128,13 +136,29 @@ class LatestArticlesFeed:
         feed.write(text, "utf-8")
         return HttpResponse(text.getvalue(), content_type=feed.content_type)
 
-    def feed(self, request, filters):
+    def entries(self, request):
+        """The feed's rows (``ENTRY_COLUMNS``) and the filters' cleaned values.
+
+        With no filter set (no form needed), from the unfiltered query kept compiled.
+        """
+        now = timezone.now()
+        if plainrows.sets_no_filter(request.GET):
+            rows = plainrows.story_rows(
+                "feed:stories", unfiltered_entries, {"now": now}, ENTRY_COLUMNS, 0, FEED_SIZE
+            )
+            return rows, {}
+        collapse = partial(one_per_cluster, now=now)
+        filters = filter_or_400(request, Article.objects.published(now), collapse=collapse)
+        rows = list(filters.qs.values_list(*ENTRY_COLUMNS, named=True)[:FEED_SIZE])
+        return rows, filters.form.cleaned_data
+
+    def feed(self, request, rows, values):
         """The generator, filled as ``Feed.get_feed`` filled it (the same arguments)."""
         domain, secure = get_current_site(request).domain, request.is_secure()
-        query = filter_query(filters.data)
+        query = filter_query(request.GET)
         list_link = reverse("articles:list") + (f"?{query}" if query else "")
         feed = self.feed_type(
-            title=self.title(filters),
+            title=self.title(values),
             subtitle=self.subtitle,
             link=add_domain(domain, list_link, secure),
             description=DESCRIPTION,
@@ -142,7 +166,6 @@ class LatestArticlesFeed:
             # The feed's self link keeps its filters: it names this very feed.
             feed_url=add_domain(domain, request.get_full_path(), secure),
         )
-        rows = list(filters.qs.values_list(*ENTRY_COLUMNS, named=True)[:FEED_SIZE])
         ids = [row.pk for row in rows]
         topics, corrections = plainrows.topic_names(ids), plainrows.corrections(ids)
         story_path = story_paths()
@@ -165,8 +188,8 @@ class LatestArticlesFeed:
             )
         return feed
 
-    def title(self, filters):
-        values = filters.form.cleaned_data
+    def title(self, values):
+        """The feed's title from the filters' cleaned values (none: the whole list's)."""
         parts = ["Newsroom"]
         if topic := values.get("topic"):
             parts.append(topic.name)  # the filter only accepts public topics
