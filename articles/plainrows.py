@@ -12,9 +12,9 @@ from collections import defaultdict, namedtuple
 
 from newsroom.precompiled import precompiled_rows
 
+from . import paging
 from .filters import ArticleFilter
 from .models import Article, ArticleImage, Correction, Pin
-from .paging import DEEP_OFFSET
 
 
 def sets_no_filter(query):
@@ -90,7 +90,7 @@ def story_rows(key, build, params, columns, start, stop):
     As ``articles.paging.page_rows``: deep in the list the skipped rows cost only
     their id, then the rows shown are read by id, in the first step's order.
     """
-    if start < DEEP_OFFSET:
+    if start < paging.DEEP_OFFSET:
         rows = precompiled_rows(key, build, params, start, stop)
     else:
         ids = precompiled_rows(f"{key}:ids", _ids_of(build), params, start, stop)
