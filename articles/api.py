@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 
-from . import plainrows, seed_format
+from . import keptlists, plainrows, seed_format
 from .clusters.public import one_per_cluster
 from .filters import filter_or_400
 from .jsonerrors import json_errors
@@ -45,13 +45,25 @@ def news(request, topic_slug=None, page=None):
     start = (page - 1) * PAGE_SIZE
     # One row beyond the page tells whether a next page exists, without a COUNT.
     stop = start + PAGE_SIZE + 1
-    if plainrows.sets_no_filter(request.GET):
-        params = {"now": now} if topic is None else {"now": now, "topic": topic}
-        key = f"api:stories:{'clusters' if collapse else 'all'}"
-        build = _clustered_stories if collapse else _stories
-        rows = plainrows.story_rows(key, build, params, STORY_COLUMNS, start, stop)
+    kept = ({}, "") if keptlists.sets_no_filter(request.GET) else None
+    if kept is None:
+        filters = filter_or_400(request, Article.objects.published(now))
+        kept = keptlists.kept_values(filters.form.cleaned_data)
+    if kept is not None:
+        values, sort = kept
+        rows = keptlists.story_rows(
+            "api:stories",
+            STORY_COLUMNS,
+            now,
+            values,
+            start,
+            stop,
+            sort=sort,
+            collapse=collapse,
+            topic=topic,
+        )
     else:
-        queryset = filter_or_400(request, Article.objects.published(now)).qs
+        queryset = filters.qs
         if topic is not None:
             queryset = queryset.filter(topics=topic)
         if collapse:
@@ -79,21 +91,6 @@ def _public_topic(now, slug):
 
 def _public_topic_ids(now, slug):
     return Topic.objects.public(now).filter(slug=slug).values_list("pk", flat=True)
-
-
-def _stories(now, topic=None):
-    """The API's unfiltered list at ``now`` (``topic``: a topic's id), as rows of STORY_COLUMNS."""
-    return _published(now, topic).values_list(*STORY_COLUMNS)
-
-
-def _clustered_stories(now, topic=None):
-    """:func:`_stories`, one story per cluster (``?collapse=clusters``)."""
-    return one_per_cluster(_published(now, topic), now=now).values_list(*STORY_COLUMNS)
-
-
-def _published(now, topic):
-    stories = Article.objects.published(now)
-    return stories if topic is None else stories.filter(topics=topic)
 
 
 def _page_number(value):

@@ -31,7 +31,7 @@ from django.utils.translation import get_language
 
 from providers.models import Provider
 
-from . import plainrows
+from . import keptlists, plainrows
 from .clusters.public import one_per_cluster
 from .filters import filter_or_400, outlet_named
 from .jsonfeed import JsonFeed
@@ -79,12 +79,6 @@ ENTRY_COLUMNS = (
 """What an entry reads of its story's row and its outlet's."""
 
 DESCRIPTION = "Curated AI news, newest first."
-
-
-def unfiltered_entries(now):
-    """The feed's stories with no filter set, at ``now``: one per cluster, newest first."""
-    stories = one_per_cluster(Article.objects.published(now), now=now)
-    return stories.values_list(*ENTRY_COLUMNS)
 
 
 _SLUG = re.compile(SlugConverter.regex)
@@ -139,18 +133,24 @@ class LatestArticlesFeed:
     def entries(self, request):
         """The feed's rows (``ENTRY_COLUMNS``) and the filters' cleaned values.
 
-        With no filter set (no form needed), from the unfiltered query kept compiled.
+        From SQL kept compiled where the filters set fix its shape (no form at all
+        when none is set: ``articles.keptlists``), else through the ORM.
         """
         now = timezone.now()
-        if plainrows.sets_no_filter(request.GET):
-            rows = plainrows.story_rows(
-                "feed:stories", unfiltered_entries, {"now": now}, ENTRY_COLUMNS, 0, FEED_SIZE
-            )
-            return rows, {}
-        collapse = partial(one_per_cluster, now=now)
-        filters = filter_or_400(request, Article.objects.published(now), collapse=collapse)
-        rows = list(filters.qs.values_list(*ENTRY_COLUMNS, named=True)[:FEED_SIZE])
-        return rows, filters.form.cleaned_data
+        if keptlists.sets_no_filter(request.GET):
+            cleaned, kept = {}, ({}, "")
+        else:
+            collapse = partial(one_per_cluster, now=now)
+            filters = filter_or_400(request, Article.objects.published(now), collapse=collapse)
+            cleaned = filters.form.cleaned_data
+            kept = keptlists.kept_values(cleaned)
+        if kept is None:
+            return list(filters.qs.values_list(*ENTRY_COLUMNS, named=True)[:FEED_SIZE]), cleaned
+        values, sort = kept
+        rows = keptlists.story_rows(
+            "feed:stories", ENTRY_COLUMNS, now, values, 0, FEED_SIZE, sort=sort, collapse=True
+        )
+        return rows, cleaned
 
     def feed(self, request, rows, values):
         """The generator, filled as ``Feed.get_feed`` filled it (the same arguments)."""

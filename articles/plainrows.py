@@ -13,17 +13,7 @@ from collections import defaultdict, namedtuple
 from newsroom.precompiled import precompiled_rows
 
 from . import paging
-from .filters import ArticleFilter
 from .models import Article, ArticleImage, Correction, Pin
-
-
-def sets_no_filter(query):
-    """No list filter has a value in ``query`` (a request's GET): the list's query is fixed.
-
-    Such a request needs no filter form: its stories come from a query kept compiled,
-    keyed by what else fixes its shape (a topic's page, the clusters collapsed).
-    """
-    return not any(query.get(name, "") for name in ArticleFilter.base_filters)
 
 
 def grouped(rows, *, flat=False):
