@@ -40,15 +40,15 @@ def news(request, topic_slug=None, page=None):
     """A page of published stories, narrowed by an optional topic and the list filters."""
     page = _page_number(page if page is not None else request.GET.get("page", "1"))
     now = timezone.now()
+    kept = ({}, "") if keptlists.sets_no_filter(request.GET) else None
+    if kept is None:  # a bad filter is a 400 before an unknown topic is a 404
+        filters = filter_or_400(request, Article.objects.published(now))
+        kept = keptlists.kept_values(filters.form.cleaned_data)
     topic = None if topic_slug is None else _public_topic(now, topic_slug)
     collapse = request.GET.get("collapse") == "clusters"  # opt-in: one item per story by default
     start = (page - 1) * PAGE_SIZE
     # One row beyond the page tells whether a next page exists, without a COUNT.
     stop = start + PAGE_SIZE + 1
-    kept = ({}, "") if keptlists.sets_no_filter(request.GET) else None
-    if kept is None:
-        filters = filter_or_400(request, Article.objects.published(now))
-        kept = keptlists.kept_values(filters.form.cleaned_data)
     if kept is not None:
         values, sort = kept
         rows = keptlists.story_rows(

@@ -108,6 +108,7 @@ API_URLS = (
     "/api/news/?min_quality=40&since=2025-01-03&until=2025-01-09",
     "/api/news/?min_quality=lots",
     "/api/news/no-such-topic/",
+    "/api/news/no-such-topic/?min_quality=lots",
     "/api/news/?page=0",
 )
 
