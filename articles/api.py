@@ -9,6 +9,8 @@ Items are built from plain rows: the page's stories in one ``values_list`` query
 outlet joined), then one query per relation an item shows (topics, images,
 corrections, pins) for the page's ids. Model instances and Django's prefetching cost
 more than those queries (docs/performance.md, "Feeds and the API from plain rows").
+Each of those queries is kept compiled where its shape is fixed (``articles.keptlists``,
+``articles.plainrows``): the unfiltered list needs no filter form at all.
 """
 
 from operator import attrgetter
