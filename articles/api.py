@@ -9,6 +9,8 @@ Items are built from plain rows: the page's stories in one ``values_list`` query
 outlet joined), then one query per relation an item shows (topics, images,
 corrections, pins) for the page's ids. Model instances and Django's prefetching cost
 more than those queries (docs/performance.md, "Feeds and the API from plain rows").
+Each of those queries is kept compiled where its shape is fixed (``articles.keptlists``,
+``articles.plainrows``): the unfiltered list needs no filter form at all.
 """
 
 from operator import attrgetter
@@ -16,13 +18,13 @@ from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from . import plainrows, seed_format
+from . import keptlists, plainrows, seed_format
 from .clusters.public import one_per_cluster
 from .filters import filter_or_400
 from .jsonerrors import json_errors
-from .models import Article, ArticleImage, Pin, Topic
+from .models import Article, Topic, public_rows
 from .paging import page_rows
 
 PAGE_SIZE = 30
@@ -39,26 +41,58 @@ ORIGINAL_FOLDER = "_news"
 def news(request, topic_slug=None, page=None):
     """A page of published stories, narrowed by an optional topic and the list filters."""
     page = _page_number(page if page is not None else request.GET.get("page", "1"))
-    queryset = filter_or_400(request, Article.objects.published()).qs
-    topic = None
-    if topic_slug is not None:
-        topic = get_object_or_404(Topic.objects.public(), slug=topic_slug)
-        queryset = queryset.filter(topics=topic)
-    if request.GET.get("collapse") == "clusters":  # opt-in: one item per story by default
-        queryset = one_per_cluster(queryset)
+    now = timezone.now()
+    kept = ({}, "") if keptlists.sets_no_filter(request.GET) else None
+    if kept is None:  # a bad filter is a 400 before an unknown topic is a 404
+        filters = filter_or_400(request, Article.objects.published(now))
+        kept = keptlists.kept_values(filters.form.cleaned_data)
+    topic = None if topic_slug is None else _public_topic(now, topic_slug)
+    collapse = request.GET.get("collapse") == "clusters"  # opt-in: one item per story by default
     start = (page - 1) * PAGE_SIZE
     # One row beyond the page tells whether a next page exists, without a COUNT.
-    rows = page_rows(story_rows(queryset), start, start + PAGE_SIZE + 1)
+    stop = start + PAGE_SIZE + 1
+    if kept is not None:
+        values, sort = kept
+        rows = keptlists.story_rows(
+            "api:stories",
+            STORY_COLUMNS,
+            now,
+            values,
+            start,
+            stop,
+            sort=sort,
+            collapse=collapse,
+            topic=topic,
+        )
+    else:
+        queryset = filters.qs
+        if topic is not None:
+            queryset = queryset.filter(topics=topic)
+        if collapse:
+            queryset = one_per_cluster(queryset, now=now)
+        rows = page_rows(story_rows(queryset), start, stop)
     if not rows and page > 1:
         raise Http404("No such page.")
     return JsonResponse(
         {
             "page": page,
-            "value": items(rows[:PAGE_SIZE], topic),
+            "value": items(rows[:PAGE_SIZE], topic, now),
             "nextPage": page + 1 if len(rows) > PAGE_SIZE else None,
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def _public_topic(now, slug):
+    """The id of the public topic ``slug`` (a 404 otherwise), from SQL kept compiled."""
+    found = public_rows("api:topic", _public_topic_ids, {"now": now, "slug": slug}, 0, 2)
+    if len(found) != 1:
+        raise Http404("No Topic matches the given query.")
+    return found[0]
+
+
+def _public_topic_ids(now, slug):
+    return Topic.objects.public(now).filter(slug=slug).values_list("pk", flat=True)
 
 
 def _page_number(value):
@@ -83,26 +117,23 @@ def items_of(queryset, topic=None):
     return items(list(story_rows(queryset)), topic)
 
 
-def items(rows, topic=None):
+def items(rows, topic=None, now=None):
     """Rows of :func:`story_rows` in the original API's item shape; the keys are seed_format's.
 
-    ``topic`` is the topic the list is about (None: the whole list, the home page's):
-    ``highlight`` says whether a story is featured there. One query per relation.
+    ``topic`` is the topic (or its id) the list is about (None: the whole list, the
+    home page's): ``highlight`` says whether a story is featured there, by the pins
+    showing at ``now``. One query per relation.
     """
     if not rows:
         return []
     ids = [row.pk for row in rows]
-    images = ArticleImage.objects.filter(article_id__in=ids).order_by("position")
-    pins = Pin.objects.showing().filter(article_id__in=ids)
     groups = {
         "topics": plainrows.topic_names(ids),
-        "images": plainrows.grouped(images.values_list("article_id", *IMAGE_FIELDS)),
+        "images": plainrows.images(ids, IMAGE_FIELDS),
         "corrections": plainrows.corrections(ids),
-        "pins": plainrows.grouped(
-            pins.values_list("article_id", "topic_id", "topic__name", "position", "expires_at")
-        ),
+        "pins": plainrows.pins(ids, now or timezone.now()),
     }
-    topic_id = getattr(topic, "pk", None)
+    topic_id = getattr(topic, "pk", topic)
     return [
         _item(row, {name: group.get(row.pk, ()) for name, group in groups.items()}, topic_id)
         for row in rows

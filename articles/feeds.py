@@ -16,6 +16,7 @@ plain rows directly, in the same calls ``Feed.get_feed`` made.
 
 import io
 import re
+from functools import partial
 
 from django.contrib.sites.shortcuts import get_current_site
 from django.contrib.syndication.views import add_domain
@@ -23,13 +24,14 @@ from django.core.exceptions import BadRequest
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.urls.converters import SlugConverter
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import get_language
 
 from providers.models import Provider
 
-from . import plainrows
+from . import keptlists, plainrows
 from .clusters.public import one_per_cluster
 from .filters import filter_or_400, outlet_named
 from .jsonfeed import JsonFeed
@@ -78,6 +80,7 @@ ENTRY_COLUMNS = (
 
 DESCRIPTION = "Curated AI news, newest first."
 
+
 _SLUG = re.compile(SlugConverter.regex)
 
 
@@ -115,8 +118,7 @@ class LatestArticlesFeed:
 
     def __call__(self, request):
         try:
-            filters = filter_or_400(request, Article.objects.published(), collapse=one_per_cluster)
-            feed = self.feed(request, filters)
+            feed = self.feed(request, *self.entries(request))
         except BadRequest as error:
             # Said in plain words: a feed reader shows this text to its user.
             return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
@@ -128,13 +130,35 @@ class LatestArticlesFeed:
         feed.write(text, "utf-8")
         return HttpResponse(text.getvalue(), content_type=feed.content_type)
 
-    def feed(self, request, filters):
+    def entries(self, request):
+        """The feed's rows (``ENTRY_COLUMNS``) and the filters' cleaned values.
+
+        From SQL kept compiled where the filters set fix its shape (no form at all
+        when none is set: ``articles.keptlists``), else through the ORM.
+        """
+        now = timezone.now()
+        if keptlists.sets_no_filter(request.GET):
+            cleaned, kept = {}, ({}, "")
+        else:
+            collapse = partial(one_per_cluster, now=now)
+            filters = filter_or_400(request, Article.objects.published(now), collapse=collapse)
+            cleaned = filters.form.cleaned_data
+            kept = keptlists.kept_values(cleaned)
+        if kept is None:
+            return list(filters.qs.values_list(*ENTRY_COLUMNS, named=True)[:FEED_SIZE]), cleaned
+        values, sort = kept
+        rows = keptlists.story_rows(
+            "feed:stories", ENTRY_COLUMNS, now, values, 0, FEED_SIZE, sort=sort, collapse=True
+        )
+        return rows, cleaned
+
+    def feed(self, request, rows, values):
         """The generator, filled as ``Feed.get_feed`` filled it (the same arguments)."""
         domain, secure = get_current_site(request).domain, request.is_secure()
-        query = filter_query(filters.data)
+        query = filter_query(request.GET)
         list_link = reverse("articles:list") + (f"?{query}" if query else "")
         feed = self.feed_type(
-            title=self.title(filters),
+            title=self.title(values),
             subtitle=self.subtitle,
             link=add_domain(domain, list_link, secure),
             description=DESCRIPTION,
@@ -142,7 +166,6 @@ class LatestArticlesFeed:
             # The feed's self link keeps its filters: it names this very feed.
             feed_url=add_domain(domain, request.get_full_path(), secure),
         )
-        rows = list(filters.qs.values_list(*ENTRY_COLUMNS, named=True)[:FEED_SIZE])
         ids = [row.pk for row in rows]
         topics, corrections = plainrows.topic_names(ids), plainrows.corrections(ids)
         story_path = story_paths()
@@ -165,8 +188,8 @@ class LatestArticlesFeed:
             )
         return feed
 
-    def title(self, filters):
-        values = filters.form.cleaned_data
+    def title(self, values):
+        """The feed's title from the filters' cleaned values (none: the whole list's)."""
         parts = ["Newsroom"]
         if topic := values.get("topic"):
             parts.append(topic.name)  # the filter only accepts public topics

@@ -1,13 +1,19 @@
-"""A page of stories' related rows as plain values, grouped by story, one query each.
+"""A page of stories' rows as plain values: the stories, then their relations, one query each.
 
 The API and the feeds build from plain rows (``values_list``) rather than model
 instances and prefetches, which cost more than the queries themselves
-(docs/performance.md, "Feeds and the API from plain rows").
+(docs/performance.md, "Feeds and the API from plain rows"). Each query here has a
+fixed shape, so its SQL is built and compiled once per process
+(``newsroom.precompiled``); a relation query of the page's ids is kept per number
+of ids, as the module keys a list's length.
 """
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
-from .models import Article, Correction
+from newsroom.precompiled import precompiled_rows
+
+from . import paging
+from .models import Article, ArticleImage, Correction, Pin
 
 
 def grouped(rows, *, flat=False):
@@ -21,13 +27,84 @@ def grouped(rows, *, flat=False):
     return groups
 
 
+def _related(key, build, ids, **params):
+    """The rows of a relation query for ``ids``; none (and no query) for no ids, as ``__in=[]``."""
+    if not ids:
+        return []
+    return precompiled_rows(f"plain:{key}", build, {"ids": ids, **params})
+
+
 def topic_names(ids):
     """The stories' topic names, each story's in its file's order (as topics_in_given_order)."""
+    return grouped(_related("topics", _topic_links, ids), flat=True)
+
+
+def _topic_links(ids):
     links = Article.topics.through.objects.filter(article_id__in=ids).order_by("id")
-    return grouped(links.values_list("article_id", "topic__name"), flat=True)
+    return links.values_list("article_id", "topic__name")
 
 
 def corrections(ids):
     """The stories' corrections as ``(text, created_at)``, oldest first."""
+    return grouped(_related("corrections", _corrections, ids))
+
+
+def _corrections(ids):
     rows = Correction.objects.filter(article_id__in=ids).order_by("created_at", "id")
-    return grouped(rows.values_list("article_id", "text", "created_at"))
+    return rows.values_list("article_id", "text", "created_at")
+
+
+def images(ids, fields):
+    """The stories' images as tuples of ``fields``, by position (``fields`` fixed per caller)."""
+
+    def build(ids):
+        rows = ArticleImage.objects.filter(article_id__in=ids).order_by("position")
+        return rows.values_list("article_id", *fields)
+
+    return grouped(_related(f"images:{','.join(fields)}", build, ids))
+
+
+def pins(ids, now):
+    """The pins showing at ``now`` of the stories: ``(topic id, topic name, position, expiry)``."""
+    return grouped(_related("pins", _pins, ids, now=now))
+
+
+def _pins(ids, now):
+    pins = Pin.objects.showing(now).filter(article_id__in=ids)
+    return pins.values_list("article_id", "topic_id", "topic__name", "position", "expires_at")
+
+
+def story_rows(key, build, params, columns, start, stop):
+    """Rows ``start:stop`` of ``build(**params)``, a ``values_list(*columns)``, as named tuples.
+
+    As ``articles.paging.page_rows``: deep in the list the skipped rows cost only
+    their id, then the rows shown are read by id, in the first step's order.
+    """
+    if start < paging.DEEP_OFFSET:
+        rows = precompiled_rows(key, build, params, start, stop)
+    else:
+        ids = precompiled_rows(f"{key}:ids", _ids_of(build), params, start, stop)
+        found = _related(f"{key}:by-id", _by_id_of(build), ids, **params)
+        by_pk = {row[0]: row for row in found}
+        rows = [by_pk[pk] for pk in ids if pk in by_pk]
+    make = _row_class(columns)._make
+    return [make(row) for row in rows]
+
+
+def _ids_of(build):
+    return lambda **params: build(**params).values_list("pk", flat=True)
+
+
+def _by_id_of(build):
+    return lambda ids, **params: build(**params).filter(pk__in=ids)
+
+
+_row_classes = {}
+
+
+def _row_class(columns):
+    """A named tuple class per column list, as ``values_list(named=True)`` makes."""
+    found = _row_classes.get(columns)
+    if found is None:
+        found = _row_classes.setdefault(columns, namedtuple("Row", columns))
+    return found

@@ -46,7 +46,9 @@ class LatestArticlesFeed(Feed):
         stories = Article.objects.published().for_list().with_corrections()
         return filter_or_400(request, stories, collapse=one_per_cluster)
 
-    title = feeds.LatestArticlesFeed.title  # unchanged by the rewrite
+    def title(self, filters):
+        # Unchanged by the rewrite, which gives it the filters' cleaned values.
+        return feeds.LatestArticlesFeed.title(self, filters.form.cleaned_data)
 
     def link(self, filters):
         query = filter_query(filters.data)

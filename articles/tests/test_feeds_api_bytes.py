@@ -99,6 +99,8 @@ API_URLS = (
     "/api/news/?collapse=clusters",
     "/api/news/?topic=zeta&sort=quality",
     "/api/news/?sort=heat",
+    "/api/news/?type=video&sort=heat&page=2",
+    "/api/news/zeta/?topic=ethics&collapse=clusters",
     "/api/news/?provider=Wired",
     "/api/news/?provider=nameless.example&type=video",
     "/api/news/?q=story+bold",
@@ -106,6 +108,7 @@ API_URLS = (
     "/api/news/?min_quality=40&since=2025-01-03&until=2025-01-09",
     "/api/news/?min_quality=lots",
     "/api/news/no-such-topic/",
+    "/api/news/no-such-topic/?min_quality=lots",
     "/api/news/?page=0",
 )
 
@@ -143,6 +146,7 @@ FEED_QUERIES = (
     "",
     "?topic=zeta",
     "?topic=chips&sort=quality",
+    "?type=video&sort=heat",
     "?provider=Wired",
     "?provider=nameless.example&type=video",
     "?q=story+bold",
