@@ -97,9 +97,11 @@ link it (``.only(...)``) loads these."""
 
 SCORECARD_INDEX = [
     *("provider", "published", "published_at"),  # the outlet's public stories, by time
-    *("id", "quality", "coverage", "cluster", "publish_at", "unpublish_at"),
+    *("id", "quality", "coverage", "publish_at", "unpublish_at"),
 ]
-"""The outlet card's index: what it filters on, then what its figures read."""
+"""The outlet card's index: what it filters on, then what its figures read. Not
+``cluster``: the outlet page's count of stories would read this index too, then
+join every cluster (scorecards.figure_aggregates reads a story's cluster by id)."""
 
 
 def public_condition(now=None, through=""):

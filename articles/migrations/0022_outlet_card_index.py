@@ -34,7 +34,6 @@ class Migration(migrations.Migration):
                     "id",
                     "quality",
                     "coverage",
-                    "cluster",
                     "publish_at",
                     "unpublish_at",
                 ],
