@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from . import keptlists, plainrows, seed_format
 from .clusters.public import one_per_cluster
-from .filters import filter_or_400
+from .filters import filter_or_400, sets_no_filter
 from .jsonerrors import json_errors
 from .models import Article, Topic, public_rows
 from .paging import page_rows
@@ -42,7 +42,7 @@ def news(request, topic_slug=None, page=None):
     """A page of published stories, narrowed by an optional topic and the list filters."""
     page = _page_number(page if page is not None else request.GET.get("page", "1"))
     now = timezone.now()
-    kept = ({}, "") if keptlists.sets_no_filter(request.GET) else None
+    kept = ({}, "") if sets_no_filter(request.GET) else None
     if kept is None:  # a bad filter is a 400 before an unknown topic is a 404
         filters = filter_or_400(request, Article.objects.published(now))
         kept = keptlists.kept_values(filters.form.cleaned_data)

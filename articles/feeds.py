@@ -33,7 +33,7 @@ from providers.models import Provider
 
 from . import keptlists, plainrows
 from .clusters.public import one_per_cluster
-from .filters import filter_or_400, outlet_named
+from .filters import filter_or_400, outlet_named, sets_no_filter
 from .jsonfeed import JsonFeed
 from .models import Article
 from .querystrings import filter_query
@@ -137,7 +137,7 @@ class LatestArticlesFeed:
         when none is set: ``articles.keptlists``), else through the ORM.
         """
         now = timezone.now()
-        if keptlists.sets_no_filter(request.GET):
+        if sets_no_filter(request.GET):
             cleaned, kept = {}, ({}, "")
         else:
             collapse = partial(one_per_cluster, now=now)

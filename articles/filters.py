@@ -208,6 +208,17 @@ def _start_of(day):
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
+def sets_no_filter(query, ignoring=()):
+    """No filter of :class:`ArticleFilter` but ``ignoring`` has a value in ``query`` (a GET).
+
+    A page number (or the API's ``collapse``) may be there: such a list is the
+    unfiltered one, which the pages, feeds and API run from kept SQL without a form.
+    """
+    return not any(
+        query.get(name, "") for name in ArticleFilter.base_filters if name not in ignoring
+    )
+
+
 def filter_or_400(request, queryset, *, collapse=None):
     """The request's list filters, validated, for a feed or the API: bad values are a 400.
 

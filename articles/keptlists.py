@@ -20,11 +20,6 @@ KEPT_FILTERS = {"topic": lambda topic: topic.pk, "type": str}
 """The filters a kept list may have set, and how each value becomes a parameter."""
 
 
-def sets_no_filter(query):
-    """No list filter has a value in ``query`` (a request's GET): no form is needed."""
-    return not any(query.get(name, "") for name in ArticleFilter.base_filters)
-
-
 def kept_values(cleaned):
     """The set filters of ``cleaned`` (a form's values) and the sort, or None if not kept."""
     values = {name: value for name, value in cleaned.items() if value not in EMPTY_VALUES}

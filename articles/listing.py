@@ -10,7 +10,7 @@ from django.utils import timezone
 from newsroom.precompiled import precompiled_rows
 
 from .clusters.public import one_per_cluster, other_outlet_count
-from .filters import ArticleFilter
+from .filters import ArticleFilter, sets_no_filter
 from .models import Article, public_rows
 from .paging import CappedPaginator, KeptList
 from .pins import featured
@@ -103,7 +103,7 @@ class FilteredArticleListMixin:
         return sum(1 for name in names if self.request.GET.get(name, "").strip())
 
     def get_queryset(self):
-        if self.sets_no_filter():
+        if sets_no_filter(self.request.GET, ignoring=self.get_fixed_filters()):
             # The form still shows; the list is the unfiltered one, compiled once per process.
             self.filterset = self.bound_filter(Article.objects.none())
             fixed, params = self.fixed_filter, {"now": timezone.now()}
@@ -115,12 +115,6 @@ class FilteredArticleListMixin:
             articles = self.fixed_filter.narrow(articles, self.fixed_object)
         self.filterset = self.bound_filter(articles)
         return self.filterset.qs
-
-    def sets_no_filter(self):
-        """No filter of the form has a value in the query string (a page number may)."""
-        fixed = self.get_fixed_filters()
-        names = (name for name in ArticleFilter.base_filters if name not in fixed)
-        return not any(self.request.GET.get(name, "") for name in names)
 
     def bound_filter(self, articles):
         filterset = ArticleFilter(self.request.GET, queryset=articles, collapse=one_per_cluster)
