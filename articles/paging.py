@@ -23,6 +23,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
@@ -58,6 +59,28 @@ def page_rows(queryset, start, stop):
     return [rows[pk] for pk in ids if pk in rows]
 
 
+def kept_page_rows(key, build, params, start, stop, pk=attrgetter("pk")):
+    """:func:`page_rows` for a list kept compiled (``newsroom.precompiled``) by ``key``.
+
+    ``build(**params)`` is the list's ordered queryset; ``pk`` reads a row's id
+    (``itemgetter(0)`` for ``values_list`` rows that start with it).
+    """
+    if start < DEEP_OFFSET:
+        return precompiled_rows(key, build, params, start, stop)
+
+    def ids_of(**params):
+        return build(**params).values_list("pk", flat=True)
+
+    def by_id(ids, **params):
+        return build(**params).filter(pk__in=ids)
+
+    ids = precompiled_rows(f"{key}:ids", ids_of, params, start, stop)
+    if not ids:
+        return []
+    rows = {pk(row): row for row in precompiled_rows(f"{key}:by-id", by_id, {**params, "ids": ids})}
+    return [rows[id_] for id_ in ids if id_ in rows]
+
+
 @dataclass(frozen=True)
 class KeptList:
     """A list of fixed shape for :class:`CappedPaginator`: its SQL compiled once per process.
@@ -79,20 +102,7 @@ class KeptList:
         return precompiled_count(f"{self.key}:count:{cap}", counted, self.params)
 
     def rows(self, start, stop):
-        if start < DEEP_OFFSET:
-            return precompiled_rows(self.key, self.build, self.params, start, stop)
-        ids = precompiled_rows(f"{self.key}:ids", self._ids, self.params, start, stop)
-        if not ids:
-            return []
-        found = precompiled_rows(f"{self.key}:by-id", self._by_id, {**self.params, "ids": ids})
-        rows = {row.pk: row for row in found}
-        return [rows[pk] for pk in ids if pk in rows]
-
-    def _ids(self, **params):
-        return self.build(**params).values_list("pk", flat=True)
-
-    def _by_id(self, ids, **params):
-        return self.build(**params).filter(pk__in=ids)
+        return kept_page_rows(self.key, self.build, self.params, start, stop)
 
     def unordered_sql(self):
         """The SQL and parameters of the list without its order (for the planner's estimate)."""

@@ -9,6 +9,7 @@ of ids, as the module keys a list's length.
 """
 
 from collections import defaultdict, namedtuple
+from operator import itemgetter
 
 from newsroom.precompiled import precompiled_rows
 
@@ -77,26 +78,11 @@ def _pins(ids, now):
 def story_rows(key, build, params, columns, start, stop):
     """Rows ``start:stop`` of ``build(**params)``, a ``values_list(*columns)``, as named tuples.
 
-    As ``articles.paging.page_rows``: deep in the list the skipped rows cost only
-    their id, then the rows shown are read by id, in the first step's order.
+    Deep in the list the skipped rows cost only their id (``paging.kept_page_rows``).
     """
-    if start < paging.DEEP_OFFSET:
-        rows = precompiled_rows(key, build, params, start, stop)
-    else:
-        ids = precompiled_rows(f"{key}:ids", _ids_of(build), params, start, stop)
-        found = _related(f"{key}:by-id", _by_id_of(build), ids, **params)
-        by_pk = {row[0]: row for row in found}
-        rows = [by_pk[pk] for pk in ids if pk in by_pk]
+    rows = paging.kept_page_rows(key, build, params, start, stop, pk=itemgetter(0))
     make = _row_class(columns)._make
     return [make(row) for row in rows]
-
-
-def _ids_of(build):
-    return lambda **params: build(**params).values_list("pk", flat=True)
-
-
-def _by_id_of(build):
-    return lambda ids, **params: build(**params).filter(pk__in=ids)
 
 
 _row_classes = {}

@@ -57,7 +57,11 @@ HELLO = "/health/"
 
 
 def medians_ms(function, repeat):
-    """The median wall and CPU ms of ``repeat`` calls, after one to warm the caches."""
+    """The median wall and CPU ms of ``repeat`` calls, after one to warm the caches.
+
+    ``bench.timing.median_wall_and_cpu_ms`` does the same, but with ``--code=DIR``
+    ``bench`` is DIR's, and an older checkout may not have it.
+    """
     function()
     walls, cpus = [], []
     for _ in range(repeat):
