@@ -1,6 +1,6 @@
 """A sitemap section's page: written from rows where its sitemap can, else the framework's.
 
-A sitemap with a ``urls(page, address)`` method (``sitemaps.ArticleSitemap``) has its
+A sitemap with a ``urls(page, addresses)`` method (``sitemaps.ArticleSitemap``) has its
 page written here as strings, byte for byte what the framework's ``sitemap.xml``
 template renders (tested against it), with the same headers and the same 404s; the
 small sections keep the framework's view.
@@ -27,23 +27,24 @@ PLACEHOLDER = "slug-placeholder"
 PLAIN_SLUG = frozenset("-_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def story_address(request, sitemap):
-    """``address(slug)``: a story's absolute address, escaped as the template escapes it.
+def story_addresses(request, sitemap):
+    """``addresses(slugs)``: the stories' absolute addresses, escaped as the template escapes them.
 
-    One ``reverse`` for the whole page, not one per story; a slug the path
-    converter would not take goes through ``reverse`` itself and fails as it did.
+    One ``reverse`` for the whole page, and one check of the page's slugs together;
+    a slug the path converter would not take sends the page through ``reverse``
+    itself, which fails as it did.
     """
     protocol = sitemap.get_protocol(request.scheme)
     origin = f"{protocol}://{get_current_site(request).domain}"
     before, after = reverse("articles:detail", kwargs={"slug": PLACEHOLDER}).rsplit(PLACEHOLDER)
     before, after = escape(origin + before), escape(after)
 
-    def address(slug):
-        if slug and PLAIN_SLUG.issuperset(slug):
-            return f"{before}{slug}{after}"
-        return escape(origin + reverse("articles:detail", kwargs={"slug": slug}))
+    def addresses(slugs):
+        if all(slugs) and PLAIN_SLUG.issuperset("".join(slugs)):
+            return [f"{before}{slug}{after}" for slug in slugs]
+        return [escape(origin + reverse("articles:detail", kwargs={"slug": s})) for s in slugs]
 
-    return address
+    return addresses
 
 
 def section(request, section):
@@ -63,7 +64,7 @@ def written_section(request, sitemap):
         raise Http404(f"Page {number} empty") from None
     except PageNotAnInteger:
         raise Http404(f"No page '{number}'") from None
-    elements, latest = sitemap.urls(page, story_address(request, sitemap))
+    elements, latest = sitemap.urls(page, story_addresses(request, sitemap))
     headers = {"Last-Modified": http_date(latest.timestamp())} if latest else None
     return HttpResponse(
         HEAD + "".join(elements) + TAIL, content_type="application/xml", headers=headers
