@@ -426,6 +426,12 @@ class Article(models.Model):
                 F("unpublish_at"),
                 name="article_public_date_idx",
             ),
+            # The public stories by id with the schedule beside them: the sitemap's
+            # sections are ranges of ids, and their number the highest public id
+            # (sitemap_pages.py), found without walking the drafts above it.
+            public_stories_index(
+                F("id"), F("publish_at"), F("unpublish_at"), name="article_public_id_idx"
+            ),
             # The review queue's order (articles/admin/queue.py, ATTENTION_ORDER).
             models.Index(
                 models.F("review_state"),

@@ -17,6 +17,7 @@ from articles import sitemaps
 from articles.models import Article
 from articles.sitemap_pages import IdRangePaginator
 from articles.tests.factories import ArticleFactory
+from articles.tests.test_public_story_indexes import plan
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +225,14 @@ class TestSectionsByIds:
         assert "OFFSET" not in sql and not re.search("ROW_NUMBER|RECURSIVE", sql, re.I)
         low = (number - 1) * PER_PAGE
         assert re.search(rf'"id" > {low} AND "articles_article"."id" <= {low + PER_PAGE}', sql)
+
+
+def test_the_number_of_sections_reads_the_public_id_index(stories):
+    """The highest public id comes from article_public_id_idx, past any drafts above it,
+    not from a walk down the primary key through every newer story the public may not see."""
+    paginator = sitemaps.ArticleSitemap().paginator
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.num_pages >= 1
+    (query,) = queries
+    shown = plan(query["sql"])
+    assert "article_public_id_idx" in shown, shown
