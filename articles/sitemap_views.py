@@ -1,9 +1,12 @@
-"""A sitemap section's page: written from rows where its sitemap can, else the framework's.
+"""The sitemap's index and sections: the framework's answers, written as strings where it pays.
 
-A sitemap with a ``urls(page, addresses)`` method (``sitemaps.ArticleSitemap``) has its
-page written here as strings, byte for byte what the framework's ``sitemap.xml``
-template renders (tested against it), with the same headers and the same 404s; the
-small sections keep the framework's view.
+The index is the framework's view (which sections, how many pages, their
+``lastmod``, the headers) with its list written here rather than through the
+``sitemap_index.xml`` template, which formatted the same date once per entry (200
+entries at a million stories, ~10 ms). A sitemap with a ``urls(page, addresses)``
+method (``sitemaps.ArticleSitemap``) has its page written here too, from rows, with
+the framework's headers and 404s; the small sections keep the framework's view.
+Both are byte for byte what the templates render (tested against them).
 """
 
 import html
@@ -12,11 +15,18 @@ from django.contrib.sitemaps import views as framework
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse
+from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils.http import http_date
+from django.utils.timezone import template_localtime
 
 from .sitemaps import SITEMAPS
 
+INDEX_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+)
+INDEX_TAIL = "\n</sitemapindex>\n"
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
@@ -47,6 +57,32 @@ def story_addresses(request, sitemap):
         return [html.escape(origin + reverse("articles:detail", kwargs={"slug": s})) for s in slugs]
 
     return addresses
+
+
+def index(request):
+    """``/sitemap.xml``: the framework's index of every section's pages."""
+    response = framework.index(request, SITEMAPS, sitemap_url_name="sitemap-section")
+    written = HttpResponse(
+        INDEX_HEAD + "".join(index_entries(response.context_data["sitemaps"])) + INDEX_TAIL,
+        content_type=response["Content-Type"],
+    )
+    for header in ("Last-Modified", "X-Robots-Tag"):
+        if header in response:
+            written[header] = response[header]
+    return written
+
+
+def index_entries(items):
+    """The ``<sitemap>`` elements of the index's items, each date formatted once."""
+    formatted = {}
+    for item in items:
+        lastmod = ""
+        if item.last_mod:
+            if item.last_mod not in formatted:
+                shown = date(template_localtime(item.last_mod), "c")
+                formatted[item.last_mod] = f"<lastmod>{html.escape(shown)}</lastmod>"
+            lastmod = formatted[item.last_mod]
+        yield f"<sitemap><loc>{html.escape(item.location)}</loc>{lastmod}</sitemap>"
 
 
 def section(request, section):

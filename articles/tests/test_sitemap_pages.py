@@ -157,7 +157,8 @@ class TestSameBytesAsTheFramework:
         assert answered(client, "/sitemap-articles.xml", "?p=2")[0] == 404
 
     def test_a_lastmod_day_in_another_time_zone(self, client, settings):
-        """The day is the current time zone's, as the template's ``date`` filter shows it."""
+        """The day is the current time zone's, as the template's ``date`` filter shows it,
+        and so is the index's time."""
         settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14: the day differs from UTC's
         story = ArticleFactory()
         Article.objects.filter(pk=story.pk).update(
@@ -167,6 +168,9 @@ class TestSameBytesAsTheFramework:
         ours = answered(client, "/sitemap-articles.xml", query)
         assert b"<lastmod>2025-03-02</lastmod>" in ours[1]
         assert ours == reference("/sitemap-articles.xml", query)
+        index = answered(client, "/sitemap.xml")
+        assert b"+14:00</lastmod>" in index[1]
+        assert index == reference("/sitemap.xml")
 
     def test_a_slug_the_converter_would_not_take_fails_as_before(self, client, stories):
         Article.objects.filter(pk=stories[0].pk).update(slug="café")
