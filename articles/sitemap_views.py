@@ -2,11 +2,12 @@
 
 The index is the framework's view (which sections, how many pages, their
 ``lastmod``, the headers) with its list written here rather than through the
-``sitemap_index.xml`` template, which formatted the same date once per entry (200
-entries at a million stories, ~6 ms of CPU). A sitemap with a ``urls(page, addresses)``
-method (``sitemaps.ArticleSitemap``) has its page written here too, from rows, with
-the framework's headers and 404s; the small sections keep the framework's view.
-Both are byte for byte what the templates render (tested against them).
+``sitemap_index.xml`` template, which formatted the same date once per entry
+(200 entries at a million stories, ~6 ms of CPU). A sitemap with a
+``urls(page, addresses)`` method (``sitemaps.ArticleSitemap``) has its page
+written here too, from rows, with the framework's headers and 404s; the small
+sections keep the framework's view. Both are byte for byte what the templates
+render (tested against them).
 """
 
 import html

@@ -3,9 +3,9 @@
 The stories' sitemap sections are ranges of ids, as many as the highest public
 id needs (articles/sitemap_pages.py). Read down the primary key, that probe walks
 every newer story the public may not see: 100,000 waiting stories on top of a
-million took 32–200 ms; with this index, 0.02 ms. Led by ``published``, with the schedule's columns to
-check from the index. Built without locking the stories' table against writes on
-PostgreSQL (``CONCURRENTLY``, outside a transaction).
+million took 32–200 ms; with this index, 0.02 ms. Led by ``published``, with the
+schedule's columns to check from the index. Built without locking the stories'
+table against writes on PostgreSQL (``CONCURRENTLY``, outside a transaction).
 """
 
 from importlib import import_module
