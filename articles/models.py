@@ -417,8 +417,8 @@ class Article(models.Model):
                 F("id").desc(),
                 name="article_public_heat_idx",
             ),
-            # The public stories in date order with the schedule beside them: the
-            # sitemap's first keys read from the index alone (sitemap_pages.py).
+            # The public stories in date order with the schedule beside them: a
+            # newest-first list's ids read from the index alone (EXPLAIN of "/").
             public_stories_index(
                 F("published_at").desc(),
                 F("id").desc(),

@@ -29,14 +29,9 @@ class IdRangePaginator(Paginator):
 
     @cached_property
     def num_pages(self):
-        """Up to the section of the highest public id: one probe of the primary key."""
+        """Up to the section of the highest public id: one probe of ``article_public_id_idx``."""
         last = self.object_list.order_by("-id").values_list("id", flat=True).first()
         return 1 if last is None else -(-last // self.per_page)
-
-    @cached_property
-    def count(self):
-        """Exact, and so made only when asked for (the pages and the index need none)."""
-        return self.object_list.count()
 
     def page(self, number):
         number = self.validate_number(number)
