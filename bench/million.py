@@ -351,9 +351,9 @@ def main():
     ):
         measure(chosen, reader, editor)
         # What a sitemap page costs once the values it keeps per page-cache generation
-        # are kept (its keys, the outlets' count): the page cache on over a memory
-        # cache, and the reader carrying a session cookie so that no whole page is
-        # served from it or stored.
+        # are kept (the outlets' count, the public topics' ids): the page cache on
+        # over a memory cache, and the reader carrying a session cookie so that no
+        # whole page is served from it or stored.
         kept = [case for case in chosen if "sitemap" in case[0]]
         if kept:
             print("\nwith the page cache's kept values (pages themselves not cached):")
