@@ -18,6 +18,7 @@ from articles.models import Article
 from articles.sitemap_pages import IdRangePaginator
 from articles.tests.factories import ArticleFactory
 from articles.tests.test_public_story_indexes import plan
+from newsroom.http_urls import valid_http_url
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +191,14 @@ class TestSectionsByIds:
         expected = sorted(f"http://testserver{story.get_absolute_url()}" for story in public)
         assert sorted(listed(client)) == expected
         assert len(expected) == len(stories)
+
+    def test_every_address_is_a_valid_http_url(self, client, stories):
+        """Each ``<loc>``, the index's and the stories', is an http(s) URL already encoded."""
+        ArticleFactory(slug="Under_score-2")
+        index = ET.fromstring(client.get("/sitemap.xml").content)
+        addresses = [loc.text for loc in index.iter(LOC)] + listed(client)
+        assert "http://testserver/articles/Under_score-2/" in addresses
+        assert [valid_http_url(address) for address in addresses] == addresses
 
     def test_a_section_holds_the_ids_it_names(self, client, stories):
         for story in stories:
