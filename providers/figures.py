@@ -10,8 +10,9 @@ outlet, cluster, time, score, state or schedule; a story added or deleted) calls
 clusters involved (first to report and repeats depend on the other outlets'
 versions). That marks their rows stale inside the write's transaction and, once it
 commits, queues the ``recount_outlets`` task, which recounts each stale outlet
-under a lock on its row: a change waiting to commit is counted after it commits,
-and one that comes after a count marks the row stale again. So a figure lags a
+under a lock on its row, which marking takes too: a change waiting to commit is
+counted after it commits, and one that comes after a count marks the row stale
+again and queues another. So a figure lags a
 change by the worker's delay (seconds with ``db_worker`` running), and the list
 says which rows wait. The share published also changes by itself when a
 scheduled time passes; the row keeps that time (``valid_until``), counts as stale
@@ -79,18 +80,21 @@ def mark_stale(providers=(), stories=(), clusters=(), everything=False):
     wanted.discard(None)
     if not wanted:
         return
-    rows = OutletFigures.objects.filter(provider_id__in=wanted)
-    known = dict(rows.values_list("pk", "stale_since"))
-    fresh = [pk for pk, since in known.items() if since is None]
-    if fresh:
-        OutletFigures.objects.filter(pk__in=fresh, stale_since=None).update(stale_since=now)
-    if missing := wanted - known.keys():
-        OutletFigures.objects.bulk_create(
-            [OutletFigures(provider_id=pk, stale_since=now) for pk in sorted(missing)],
-            ignore_conflicts=True,
-        )
-    if fresh or missing:
-        transaction.on_commit(queue_recount)
+    with transaction.atomic(savepoint=False):  # a save in autocommit mode calls too
+        # Locked, so a recount under way finishes first and what it cleared reads as fresh:
+        # a row read as waiting could otherwise be cleared by a count that missed this write.
+        rows = OutletFigures.objects.filter(provider_id__in=wanted).order_by("pk")
+        known = dict(rows.select_for_update().values_list("pk", "stale_since"))
+        fresh = [pk for pk, since in known.items() if since is None]
+        if fresh:
+            OutletFigures.objects.filter(pk__in=fresh, stale_since=None).update(stale_since=now)
+        if missing := wanted - known.keys():
+            OutletFigures.objects.bulk_create(
+                [OutletFigures(provider_id=pk, stale_since=now) for pk in sorted(missing)],
+                ignore_conflicts=True,
+            )
+        if fresh or missing:
+            transaction.on_commit(queue_recount)
 
 
 def queue_recount(run_after=None):
