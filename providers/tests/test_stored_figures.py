@@ -78,13 +78,18 @@ class TestEveryChangeIsCounted:
         publishing.schedule(Article.objects.filter(pk=story.pk), editor, later, None)
         assert_counted_right()
 
-    def test_a_time_passing_changes_the_share_published(self, counted, editor, monkeypatch):
-        """The row keeps the next scheduled time; from then on it waits for a recount."""
+    def test_a_time_passing_changes_the_share_published(
+        self, counted, editor, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        """The row keeps the next scheduled time, a recount is queued for then, and from
+        then on the row waits for it."""
         story = Article.objects.filter(provider__domain="b.example", published=True).first()
         soon = timezone.now() + dt.timedelta(hours=1)
         publishing.schedule(Article.objects.filter(pk=story.pk), editor, soon, None)
-        assert_counted_right()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert_counted_right()
         assert OutletFigures.objects.get(provider__domain="b.example").valid_until == soon
+        assert DBTaskResult.objects.filter(run_after=soon).count() == 1
         moved = soon + dt.timedelta(seconds=1)
         monkeypatch.setattr(timezone, "now", lambda: moved)
         assert waiting() == {"b.example"}
