@@ -44,7 +44,7 @@ COLUMNS = [
     _figure("story_total", "stories", str),
     _figure("published_total", "published", str),
     _figure("stories_per_week", "stories / active week", lambda v: f"{v:.1f}", nullable=True),
-    _figure("published_share", "published", lambda v: f"{v:.0%}", nullable=True),
+    _figure("published_share", "share published", lambda v: f"{v:.0%}", nullable=True),
     _figure("mean_quality", "mean quality", lambda v: f"{v:.1f}", nullable=True),
     _figure("first_reports", "first to report", str),
     _figure("repeats", "repeated others", str),
