@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from newsroom import pagecache
+from providers import figures
 
 from . import validators
 from .history import record_versions
@@ -123,6 +124,7 @@ def _set(articles, user, values, unchanged, logged_fields, reason):
             Article.objects.filter(pk__in=pks).update(**values, updated_at=now)
         if changed:
             record_versions([article.pk for article in changed], user, reason=reason)
+            figures.mark_stale(stories=[article.pk for article in changed])
             LogEntry.objects.log_actions(
                 user_id=user.pk,
                 queryset=changed,

@@ -82,3 +82,53 @@ class Provider(models.Model):
     def remote_logo_images(self):
         """The source's logo images that have an absolute http(s) URL, in source order."""
         return remote_images(self.source_images)
+
+
+class OutletFigures(models.Model):
+    """An outlet's scorecard figures over all its stories, stored so the admin's list of
+    outlets reads and sorts them instead of counting every story per request.
+
+    ``providers.figures`` keeps them right: a change marks the outlets it touches
+    stale and a background task recounts them. Each figure's rule is
+    ``articles.clusters.scorecards``'; these are that count's results.
+    """
+
+    provider = models.OneToOneField(
+        Provider, primary_key=True, on_delete=models.CASCADE, related_name="figures"
+    )
+    story_total = models.PositiveIntegerField(default=0)
+    published_total = models.PositiveIntegerField(default=0)
+    active_weeks = models.PositiveIntegerField(default=0)
+    stories_per_week = models.FloatField(null=True)
+    published_share = models.FloatField(null=True)
+    mean_quality = models.FloatField(null=True)
+    first_reports = models.PositiveIntegerField(default=0)
+    repeats = models.PositiveIntegerField(default=0)
+    last_story_at = models.DateTimeField(null=True)
+    counted_at = models.DateTimeField(null=True, help_text="When the figures were counted.")
+    stale_since = models.DateTimeField(
+        null=True, help_text="The first change since the count: the figures await a recount."
+    )
+    valid_until = models.DateTimeField(
+        null=True,
+        help_text="The next scheduled publish or unpublish time of a story: the share "
+        "published changes then by itself.",
+    )
+
+    class Meta:
+        verbose_name_plural = "outlet figures"
+        indexes = [
+            models.Index(fields=[name, "provider"], name=f"outlet_{short}_idx")
+            for name, short in (
+                ("story_total", "stories"),
+                ("published_total", "published"),
+                ("stories_per_week", "per_week"),
+                ("published_share", "share"),
+                ("mean_quality", "quality"),
+                ("first_reports", "firsts"),
+                ("repeats", "repeats"),
+            )
+        ] + [models.Index(fields=["stale_since"], name="outlet_stale_idx")]
+
+    def __str__(self):
+        return f"figures of {self.provider_id}"

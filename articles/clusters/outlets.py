@@ -4,9 +4,14 @@
 stories of its cluster (1 for a story alone or not yet clustered). The admin's
 coverage column, the cluster list and the review queue's order all read it; it is
 written here only, whenever a cluster's membership changes (import, re-cluster,
-editors' moves, splits and merges). Stored rather than counted per page, so the
+editors' moves, splits and merges) or a story's outlet does (:func:`stories_changed`:
+the import of a changed file, a save through the ORM such as the admin's form or a
+version reverted, a deletion). Stored rather than counted per page, so the
 queue's index can serve its order; it counts unpublished copies too (editors' side
 only: readers' counts are ``public.other_outlet_count``, published copies only).
+
+Each refresh also marks the outlet figures of those clusters stale
+(``providers.figures``): who reported first and who repeated follow membership.
 """
 
 from django.apps import apps as django_apps
@@ -27,11 +32,34 @@ def outlet_count(cluster_ref, apps=django_apps):
 
 
 def refresh(cluster_ids, apps=django_apps):
-    """Store the coverage of every story of these clusters (of all stories when ``None``).
+    """Store the coverage of every story of these clusters (of all stories when ``None``),
+    and mark the figures of their outlets stale.
 
     One UPDATE per call whatever the clusters' sizes (a correlated count on the
     ``cluster`` index).
     """
+    _store(cluster_ids, apps)
+    if apps is django_apps:  # a migration's historical models have no stored figures
+        _figures().mark_stale(clusters=cluster_ids or (), everything=cluster_ids is None)
+
+
+def stories_changed(article_ids, former_outlets=(), clusters=None, created=()):
+    """These stories may have a new outlet (or time, score, state): refresh the coverage
+    of their clusters and mark the figures of the outlets involved stale.
+
+    ``former_outlets``: the outlets they had before, which lose them; ``clusters``:
+    the clusters to refresh when the caller knows them (by default the stories');
+    ``created``: new stories, whose clusters the clustering refreshed already.
+    """
+    article_ids = list(article_ids)
+    if clusters is None:
+        Article = django_apps.get_model("articles", "Article")
+        clusters = Article.objects.filter(pk__in=article_ids).values_list("cluster_id", flat=True)
+    _store(set(clusters))
+    _figures().mark_stale(providers=former_outlets, stories=[*article_ids, *created])
+
+
+def _store(cluster_ids, apps=django_apps):
     Article = apps.get_model("articles", "Article")
     stories = Article.objects.exclude(cluster=None)
     if cluster_ids is not None:
@@ -42,3 +70,9 @@ def refresh(cluster_ids, apps=django_apps):
     else:
         Article.objects.filter(cluster=None).exclude(coverage=1).update(coverage=1)
     stories.update(coverage=outlet_count(OuterRef("cluster"), apps))
+
+
+def _figures():
+    from providers import figures  # providers' models import the articles app
+
+    return figures

@@ -1,8 +1,9 @@
 """Outlet scorecards: volume, share published, quality, first to report, repeats.
 
-One set of annotations on ``Provider`` rows serves the admin's sortable columns and
-the public provider page. The public page passes ``Article.objects.published()`` as
-the stories to count, so nothing unpublished shows there, not even as a count.
+One pass over an outlet's stories (:func:`outlet_figures`) counts every figure: the
+public provider page over ``Article.objects.published()``, so nothing unpublished
+shows there, not even as a count; the admin over every story, stored per outlet
+(``providers.figures``) for the list of outlets to sort by.
 """
 
 import datetime as dt
@@ -10,18 +11,17 @@ import datetime as dt
 from django.db.models import (
     Avg,
     Count,
-    DateTimeField,
     Exists,
     F,
     FloatField,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Q,
     Subquery,
-    Value,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
+from django.db.models.functions import Cast, NullIf, TruncWeek
 from django.utils import timezone
 
 from articles.models import Article, public_condition
@@ -29,20 +29,6 @@ from newsroom.pagecache import kept_or_computed
 from newsroom.precompiled import precompiled_rows
 
 CHART_WEEKS = 12
-
-
-def _per_outlet(stories, expression, output_field=None):
-    """A correlated aggregate of the outlet's ``stories``, as an annotation."""
-    rows = (
-        stories.filter(provider=OuterRef("pk"))
-        .order_by()
-        .values("provider")
-        .annotate(value=expression)
-        .values("value")
-    )
-    if output_field is None:  # a count: an outlet with no such story has 0, not NULL
-        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
-    return Subquery(rows, output_field=output_field)
 
 
 def figure_aggregates(stories):
@@ -78,31 +64,8 @@ def figure_aggregates(stories):
     }
 
 
-_OUTPUT_FIELDS = {"mean_quality": FloatField(), "last_story_at": DateTimeField()}
-"""The figures that are not counts (a count of no story is 0, the others NULL)."""
-
-
 def _per_week():
     return Cast("story_total", FloatField()) / NullIf("active_weeks", 0)
-
-
-def scorecard_annotations(stories, with_share=False):
-    """Annotations for ``Provider`` querysets, over the given ``stories``: one per figure.
-
-    For the admin's list, sortable by each; one outlet's card is :func:`outlet_figures`.
-    """
-    annotations = {
-        name: _per_outlet(stories, aggregate, _OUTPUT_FIELDS.get(name))
-        for name, aggregate in figure_aggregates(stories).items()
-    }
-    annotations["stories_per_week"] = _per_week()
-    if with_share:
-        published = Article.objects.published()
-        annotations["published_total"] = _per_outlet(published, Count("pk"))
-        annotations["published_share"] = Cast(F("published_total"), FloatField()) / NullIf(
-            "story_total", 0
-        )
-    return annotations
 
 
 def outlet_figures(stories, provider, now=None):
@@ -128,6 +91,22 @@ def outlet_figures(stories, provider, now=None):
         rows = rows.annotate(published_share=share)
         names += ["published_total", "published_share"]
     return rows.values(*names)
+
+
+def next_share_change(stories, provider, now):
+    """When the outlet's count of public stories next changes by itself: the earliest
+    scheduled publish or unpublish time after ``now`` of its published ``stories``
+    (``public_condition``'s times), or None."""
+    later = {"published": True, "provider": provider}
+    times = (
+        stories.filter(**later)
+        .order_by()
+        .aggregate(
+            publish=Min("publish_at", filter=Q(publish_at__gt=now)),
+            unpublish=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+        )
+    )
+    return min((t for t in times.values() if t is not None), default=None)
 
 
 def figures_of(rows, with_share=False):

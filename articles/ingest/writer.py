@@ -11,7 +11,7 @@ from django.db import connections, router
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.constants import OnConflict
 
-from articles.clusters import assign
+from articles.clusters import assign, outlets
 from articles.history import CHANGED, CREATED, import_records_versions, record_versions
 from articles.models import Article, ArticleImage, RelatedLink, SourceFile, Topic
 from articles.review import after_import
@@ -111,6 +111,7 @@ def write_news(records, lookups, now):
         for row in Article.objects.filter(web_url_hash__in=hashes).values(
             "id",
             "web_url_hash",
+            "provider_id",
             "published",
             "imported_published",
             "review_state",
@@ -192,6 +193,9 @@ def write_news(records, lookups, now):
             if status == "updated" and record_key(r) in lookups.created_hashes
         ]
         batch_written(created_ids, updated_ids, now, signed, rewritten)
+        outlets.stories_changed(
+            updated_ids, [row["provider_id"] for row in existing.values()], created=created_ids
+        )
         lookups.rewritten_ids.update(created_ids, updated_ids)
         lookups.created_hashes.update(new_hashes)
     remember_files(

@@ -118,6 +118,7 @@ class _Plan:
     def write(self, via, now):
         from articles.models import Article
         from articles.search import update_search_vectors
+        from providers import figures
 
         for state in set(self.states.values()):
             pks = [pk for pk, wanted in self.states.items() if wanted == state]
@@ -138,6 +139,7 @@ class _Plan:
             update_search_vectors(sorted({a for a, _ in self.topics}))
         if self.hits:
             self.record_versions()
+            figures.mark_stale(stories=[*self.states, *self.qualities])
             # update() sends no signals: retire the cached public pages once it commits.
             transaction.on_commit(pages_changed)
         RuleHit.objects.bulk_create(

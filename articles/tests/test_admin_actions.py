@@ -85,10 +85,11 @@ class TestPublishActions:
             # Session, user, permissions (2); the POST builds the changelist
             # first (filter choices, COUNT); then the locked rows, the UPDATE,
             # the content type (first time only), the history insert, the
-            # selection's COUNT, and the savepoint pair.
+            # selection's COUNT, and the savepoint pair; the outlets' figures
+            # marked stale (their outlets, their rows, the mark: providers.figures).
             data = {"action": "publish_selected", "index": "0"}
             data["_selected_action"] = [story.pk for story in stories]
-            with django_assert_max_num_queries(18) as captured:
+            with django_assert_max_num_queries(21) as captured:
                 editor_client.post(CHANGELIST, data)
             return len(captured)
 
@@ -140,8 +141,9 @@ class TestPublishingRules:
     def test_history_entry_per_story_in_few_queries(self, editor, django_assert_max_num_queries):
         """Publishing 50 stories costs a fixed number of queries, not one per story."""
         ArticleFactory.create_batch(50, published=False)
-        # Savepoint/select, one UPDATE per 500 stories, the LogEntry bulk insert.
-        with django_assert_max_num_queries(6):
+        # Savepoint/select, one UPDATE per 500 stories, the LogEntry bulk insert;
+        # their outlets' figures marked stale (outlets, rows, mark: providers.figures).
+        with django_assert_max_num_queries(9):
             changed = publishing.publish(Article.objects.all(), editor)
         assert changed == 50
         assert LogEntry.objects.filter(action_flag=CHANGE, user=editor).count() == 50
