@@ -109,6 +109,12 @@ def queue_recount(run_after=None):
         logger.exception("the outlets' recount could not be queued")
 
 
+def queue_recount_if_due(using="default"):
+    """After ``migrate``: queue the recount if any outlet awaits one (none on a new site)."""
+    if due().using(using).exists():
+        queue_recount()
+
+
 def due():
     """Outlets awaiting a recount: changed since their count, or past a scheduled time."""
     now = timezone.now()

@@ -187,6 +187,25 @@ class TestRecountIsQueued:
         assert waiting() == {"a.example"}
 
 
+class TestAfterMigrate:
+    """Upgrading (the migration leaves every outlet waiting) needs no command by hand."""
+
+    def recount_tasks(self):
+        return DBTaskResult.objects.filter(task_path=recount_outlets.module_path).count()
+
+    def test_migrate_queues_the_recount_of_waiting_outlets(self, counted):
+        ProviderFactory(domain="upgraded.example")
+        before = self.recount_tasks()
+        call_command("migrate", verbosity=0)
+        assert self.recount_tasks() == before + 1
+
+    def test_migrate_queues_nothing_when_every_outlet_is_counted(self, counted):
+        figures.recount_due()
+        before = self.recount_tasks()
+        call_command("migrate", verbosity=0)
+        assert self.recount_tasks() == before
+
+
 class TestTheListSaysWhatWaits:
     def test_waiting_rows_say_so(self, counted, editor_client, editor):
         publishing.publish(Article.objects.filter(provider__domain="b.example"), editor)
