@@ -23,6 +23,7 @@ from newsroom import pagecache
 from providers import figures
 
 from . import validators
+from .clusters import leads
 from .history import record_versions
 from .models import Article
 from .review_states import DecidedBy, ReviewState
@@ -125,6 +126,8 @@ def _set(articles, user, values, unchanged, logged_fields, reason):
         if changed:
             record_versions([article.pk for article in changed], user, reason=reason)
             figures.mark_stale(stories=[article.pk for article in changed])
+            if "quality" in values:
+                leads.stories_rescored([article.pk for article in changed])
             LogEntry.objects.log_actions(
                 user_id=user.pk,
                 queryset=changed,

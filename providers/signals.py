@@ -5,7 +5,7 @@ The bulk writers call ``articles.clusters.outlets`` or ``providers.figures``
 themselves: the importer, ``publishing``, the rules and the cluster tools.
 """
 
-from articles.clusters import outlets
+from articles.clusters import leads, outlets
 from articles.models import Article
 
 from . import figures
@@ -38,6 +38,8 @@ def story_saved(sender, instance, created, raw=False, **kwargs):
         )
     else:
         figures.mark_stale(stories=[instance.pk])
+        if before[2:4] != (instance.published_at, instance.quality):
+            leads.stories_rescored([instance.pk])
 
 
 def story_deleted(sender, instance, **kwargs):

@@ -9,6 +9,17 @@ def best_first(row):
     return (quality is None, -(quality or 0), row["published_at"], row["web_url_hash"])
 
 
+def stories_rescored(article_ids):
+    """These stories' quality or time changed: the default leads of their clusters follow
+    (an editor's chosen lead stays). Without this a copy scored above the lead stayed
+    behind it, on the public list and in "publish the lead, hold the copies"."""
+    Article = django_apps.get_model("articles", "Article")
+    stories = Article.objects.filter(pk__in=list(article_ids)).exclude(cluster=None)
+    clusters = set(stories.values_list("cluster_id", flat=True))
+    if clusters:
+        refresh(clusters)
+
+
 def refresh(cluster_ids, apps=django_apps):
     """Set the default lead of these clusters (all when ``None``) where no editor chose one.
 

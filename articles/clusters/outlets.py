@@ -17,6 +17,8 @@ Each refresh also marks the outlet figures of those clusters stale
 from django.apps import apps as django_apps
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 
+from . import leads
+
 
 def outlet_count(cluster_ref, apps=django_apps):
     """How many outlets a cluster's stories come from, as an annotation."""
@@ -45,7 +47,7 @@ def refresh(cluster_ids, apps=django_apps):
 
 def stories_changed(article_ids, former_outlets=(), clusters=None, created=()):
     """These stories may have a new outlet (or time, score, state): refresh the coverage
-    of their clusters and mark the figures of the outlets involved stale.
+    and default leads of their clusters and mark the figures of the outlets involved stale.
 
     ``former_outlets``: the outlets they had before, which lose them; ``clusters``:
     the clusters to refresh when the caller knows them (by default the stories');
@@ -55,7 +57,10 @@ def stories_changed(article_ids, former_outlets=(), clusters=None, created=()):
     if clusters is None:
         Article = django_apps.get_model("articles", "Article")
         clusters = Article.objects.filter(pk__in=article_ids).values_list("cluster_id", flat=True)
-    _store(set(clusters))
+    clusters = set(clusters) - {None}
+    _store(clusters)
+    if clusters:
+        leads.refresh(clusters)  # a rewritten story may carry a new score or time
     _figures().mark_stale(providers=former_outlets, stories=[*article_ids, *created])
 
 

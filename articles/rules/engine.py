@@ -116,6 +116,7 @@ class _Plan:
         self.counts[rule.action] += 1
 
     def write(self, via, now):
+        from articles.clusters import leads
         from articles.models import Article
         from articles.search import update_search_vectors
         from providers import figures
@@ -140,6 +141,7 @@ class _Plan:
         if self.hits:
             self.record_versions()
             figures.mark_stale(stories=[*self.states, *self.qualities])
+            leads.stories_rescored(self.qualities)
             # update() sends no signals: retire the cached public pages once it commits.
             transaction.on_commit(pages_changed)
         RuleHit.objects.bulk_create(
