@@ -183,19 +183,23 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         return self.narrowed(queryset, self.form.cleaned_data)
 
-    def narrowed(self, queryset, values, *, common=None):
+    def narrowed(self, queryset, values, *, common=None, shown=True):
         """``queryset`` narrowed and ordered by ``values`` (filter name: value), as lists show it.
 
         The filters in their declared order, then ``collapse``, then a search's
         relevance window (unless sorted). ``values`` are the form's cleaned values,
         or a kept list's parameters (``articles.keptlists``: a topic's id for the
         topic, the sentinels ``newsroom.precompiled`` compiles with); ``common``
-        answers :func:`search.is_common` for a sorted search when the caller knows.
+        answers :func:`search.is_common` for a sorted search when the caller knows;
+        ``shown=False`` stops after the filters: the matches a sorted search's
+        planner estimate counts (:func:`search.order_matches`).
         """
         self.searched = bool((values.get("q") or "").strip())
         self.common = common
         for name, applied in self.filters.items():
             queryset = applied.filter(queryset, values.get(name))
+        if not shown:
+            return queryset
         if self.collapse is not None:
             queryset = self.collapse(queryset)
         if self.searched and not values.get("sort"):

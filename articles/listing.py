@@ -138,23 +138,22 @@ class FilteredArticleListMixin:
         key = f"list:{fixed.name if fixed else ''}:{sort}"
         common = None
         if keptlists.SEARCH in filters and sort:
-            matches = partial(self.listed, sort="", matches_only=True)
+            matches = partial(self.listed, sort="", shown=False)
             common = is_common(KeptList(f"{key}:matches", matches, params))
             key = f"{key}:{'common' if common else 'rare'}"
         return KeptList(key, partial(self.listed, sort=sort, common=common), params)
 
-    def listed(self, now, value=None, *, sort, common=None, matches_only=False, **filters):
+    def listed(self, now, value=None, *, sort, common=None, shown=True, **filters):
         """The list at ``now`` narrowed by ``filters`` (``value``: the fixed object's id).
 
-        ``matches_only``: the stories the filters keep, before the sort and the
-        one-card-per-cluster rule (what the planner is asked to count for a sorted search).
+        ``shown=False``: only the stories the filters keep (``ArticleFilter.narrowed``).
         """
         articles = Article.objects.published(now).for_list()
         if value is not None:
             articles = self.fixed_filter.narrow(articles, value)
-        collapse = None if matches_only else partial(one_per_cluster, now=now)
-        filterset = ArticleFilter(queryset=articles, collapse=collapse)
-        return filterset.narrowed(articles, {**filters, "sort": sort}, common=common)
+        filterset = ArticleFilter(queryset=articles, collapse=partial(one_per_cluster, now=now))
+        values = {**filters, "sort": sort}
+        return filterset.narrowed(articles, values, common=common, shown=shown)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

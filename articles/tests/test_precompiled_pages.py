@@ -7,6 +7,7 @@ only run), with the same number of queries.
 """
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -178,3 +179,24 @@ def test_the_public_scorecard_is_the_orms(site):
         assert public_scorecard(outlet) == expected
         assert public_scorecard(outlet) == expected
         assert outlet.domain == "daily.example" or expected["first_reports"] + expected["repeats"]
+
+
+def explained(client, path):
+    """The statements the planner is asked to estimate while ``path`` renders, ``now`` blanked."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    plans = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("EXPLAIN")]
+    return [re.sub(r"'\d{4}-\d\d-\d\d[ T][\d:.]+\+00(:00)?'", "'now'", sql) for sql in plans]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner: PostgreSQL only")
+@pytest.mark.parametrize(
+    "path", ["/?q=story&sort=newest", "/topics/science/?q=story&sort=quality&type=article"]
+)
+def test_a_sorted_search_asks_the_planner_what_the_orm_asks(client, settings, site, path):
+    """The kept list picks its sort's shape from the estimate of the same matches (not windowed)."""
+    settings.NEWSROOM_PRECOMPILED_SQL = False
+    expected = explained(client, path)
+    settings.NEWSROOM_PRECOMPILED_SQL = True
+    precompiled.forget()
+    assert expected and explained(client, path) == expected
