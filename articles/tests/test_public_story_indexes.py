@@ -71,3 +71,27 @@ def test_the_sitemap_keys_read_the_date_index_alone(stories):
         first_keys(public, ("-published_at", "-id"), 2)
     shown = plan(queries[-1]["sql"])
     assert "Index Only Scan using article_public_date_idx" in shown, shown
+
+
+@pytest.mark.postgres
+def test_a_topic_pages_count_reads_the_topic_links_index(client):
+    """The capped count of /topics/<slug>/ finds the topic's stories in the links index alone."""
+    from articles.tests.factories import TopicFactory
+
+    topic = TopicFactory(slug="chips")
+    ArticleFactory.create_batch(3, topics=[topic])
+    sql = executed(client, "/topics/chips/", r"^SELECT COUNT\(\*\) FROM \(SELECT")
+    shown = plan(sql)
+    assert "article_topics_topic_article_idx" in shown, shown
+
+
+@pytest.mark.postgres
+def test_the_topic_links_are_read_without_parallel_workers():
+    """Starting workers cost a topic page more than reading its thousand links (migration 0023)."""
+    from articles.models import Article
+
+    table = Article.topics.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [table])
+        (options,) = cursor.fetchone()
+    assert "parallel_workers=0" in (options or []), options
