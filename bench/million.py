@@ -262,10 +262,10 @@ def cases(stories):
             False,
         ),
         (
-            "/?type=video&min_quality=50",
+            "/?type=video&sort=heat",
             "/",
-            {"type": "video", "min_quality": 50},
-            published.filter(type="video", quality__gte=50),
+            {"type": "video", "sort": "heat"},
+            by_heat.filter(type="video"),
             20,
             False,
         ),
