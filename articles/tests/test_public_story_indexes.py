@@ -73,16 +73,19 @@ def test_the_sitemap_keys_read_the_date_index_alone(stories):
     assert "Index Only Scan using article_public_date_idx" in shown, shown
 
 
-@pytest.mark.postgres
-def test_a_topic_pages_count_reads_the_topic_links_index(client):
-    """The capped count of /topics/<slug>/ finds the topic's stories in the links index alone."""
-    from articles.tests.factories import TopicFactory
+def test_the_topic_links_are_indexed_by_topic_then_story():
+    """Migration 0023's index, on each database: a topic's story ids from the index alone.
 
-    topic = TopicFactory(slug="chips")
-    ArticleFactory.create_batch(3, topics=[topic])
-    sql = executed(client, "/topics/chips/", r"^SELECT COUNT\(\*\) FROM \(SELECT")
-    shown = plan(sql)
-    assert "article_topics_topic_article_idx" in shown, shown
+    (Which index a tiny test table's plan picks depends on its statistics, so this
+    reads the index itself; docs/performance.md has the plans at a million stories.)
+    """
+    from articles.models import Article
+
+    table = Article.topics.through._meta.db_table
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    index = found.get("article_topics_topic_article_idx")
+    assert index and index["index"] and index["columns"] == ["topic_id", "article_id"], found
 
 
 @pytest.mark.postgres
