@@ -71,30 +71,3 @@ def test_the_sitemap_keys_read_the_date_index_alone(stories):
         first_keys(public, ("-published_at", "-id"), 2)
     shown = plan(queries[-1]["sql"])
     assert "Index Only Scan using article_public_date_idx" in shown, shown
-
-
-def test_the_topic_links_are_indexed_by_topic_then_story():
-    """Migration 0023's index, on each database: a topic's story ids from the index alone.
-
-    (Which index a tiny test table's plan picks depends on its statistics, so this
-    reads the index itself; docs/performance.md has the plans at a million stories.)
-    """
-    from articles.models import Article
-
-    table = Article.topics.through._meta.db_table
-    with connection.cursor() as cursor:
-        found = connection.introspection.get_constraints(cursor, table)
-    index = found.get("article_topics_topic_article_idx")
-    assert index and index["index"] and index["columns"] == ["topic_id", "article_id"], found
-
-
-@pytest.mark.postgres
-def test_the_topic_links_are_read_without_parallel_workers():
-    """Starting workers cost a topic page more than reading its thousand links (migration 0023)."""
-    from articles.models import Article
-
-    table = Article.topics.through._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [table])
-        (options,) = cursor.fetchone()
-    assert "parallel_workers=0" in (options or []), options
