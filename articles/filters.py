@@ -116,6 +116,10 @@ class ArticleFilter(django_filters.FilterSet):
     stories PostgreSQL then hashed every cluster to rank 1,000 matches: 0.7–1 s).
     """
 
+    searched = False
+    """The values being applied hold a search (:meth:`narrowed`)."""
+    common = None
+
     def __init__(self, *args, collapse=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.collapse = collapse
@@ -172,16 +176,33 @@ class ArticleFilter(django_filters.FilterSet):
     )
 
     def filter_search(self, queryset, name, value):
-        # Relevance order (the default with ?q=) is applied in filter_queryset,
-        # once every filter has narrowed the matches; ?sort= orders them instead.
-        return search_articles(queryset, value)
+        # Relevance order (the default with ?q=) is applied in narrowed, once every
+        # filter has narrowed the matches; ?sort= orders them instead.
+        return search_articles(queryset, value, ordered=False)
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        return self.narrowed(queryset, self.form.cleaned_data)
+
+    def narrowed(self, queryset, values, *, common=None, shown=True):
+        """``queryset`` narrowed and ordered by ``values`` (filter name: value), as lists show it.
+
+        The filters in their declared order, then ``collapse``, then a search's
+        relevance window (unless sorted). ``values`` are the form's cleaned values,
+        or a kept list's parameters (``articles.keptlists``: a topic's id for the
+        topic, the sentinels ``newsroom.precompiled`` compiles with); ``common``
+        answers :func:`search.is_common` for a sorted search when the caller knows;
+        ``shown=False`` stops after the filters: the matches a sorted search's
+        planner estimate counts (:func:`search.order_matches`).
+        """
+        self.searched = bool((values.get("q") or "").strip())
+        self.common = common
+        for name, applied in self.filters.items():
+            queryset = applied.filter(queryset, values.get(name))
+        if not shown:
+            return queryset
         if self.collapse is not None:
             queryset = self.collapse(queryset)
-        data = self.form.cleaned_data
-        if (data.get("q") or "").strip() and not data.get("sort"):
+        if self.searched and not values.get("sort"):
             return best_of_newest(queryset)
         return queryset
 
@@ -199,8 +220,8 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(published_at__lt=_start_of(value + dt.timedelta(days=1)))
 
     def filter_sort(self, queryset, name, value):
-        if self.form.cleaned_data.get("q"):
-            return order_matches(queryset, *self.SORTS[value])  # see order_matches
+        if self.searched:
+            return order_matches(queryset, *self.SORTS[value], common=self.common)
         return queryset.order_by(*self.SORTS[value])
 
 

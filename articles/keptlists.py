@@ -1,32 +1,70 @@
-"""The API's and feeds' story lists from SQL kept compiled, when their shape is fixed.
+"""Story lists from SQL kept compiled, when their shape is fixed: pages, feeds and the API.
 
 A list's SQL depends on which filters are set, not on their values, for the
-filters in :data:`KEPT_FILTERS` (a topic, a type) and on the sort's value: the
-list is kept per such combination (``newsroom.precompiled``), the filters still
-applied by ``ArticleFilter``'s own filters, in its order. A search, an outlet, a
-date or a quality filter changes the SQL with its value (or its rule is not a
-plain parameter): those lists stay with the ORM.
+filters in :data:`KEPT_FILTERS` and on the sort's value: the list is kept per such
+combination (``newsroom.precompiled``), the filters still applied by
+``ArticleFilter`` itself (:meth:`ArticleFilter.narrowed`). An outlet, whose rule
+lower-cases the value, and a date, whose bound is computed from it, change the
+SQL with their value (or make a parameter the precompiler cannot follow): those
+lists stay with the ORM, as does a search on SQLite (one condition per word,
+``%word%`` parameters). On PostgreSQL a search is kept for the HTML lists
+(:func:`kept_values` with ``search=True``); the API and feeds apply their page's
+topic after a search's relevance window, so theirs stay with the ORM.
 """
 
-from django.http import QueryDict
+from django.db import connections
 from django_filters.constants import EMPTY_VALUES
+
+from newsroom import precompiled
 
 from . import plainrows
 from .clusters.public import one_per_cluster
 from .filters import ArticleFilter
 from .models import Article
 
-KEPT_FILTERS = {"topic": lambda topic: topic.pk, "type": str}
+
+class _NotKept(Exception):
+    """This value makes a list the kept SQL cannot serve."""
+
+
+def _integer(value):
+    """A minimum quality as the integer column compares it (the ORM's ``int()``), if it fits."""
+    number = int(value)
+    low, high = connections["default"].ops.integer_field_range("IntegerField")
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise _NotKept  # the ORM answers "none" or "all" without the value: another SQL
+    return number
+
+
+KEPT_FILTERS = {"topic": lambda topic: topic.pk, "type": str, "min_quality": _integer}
 """The filters a kept list may have set, and how each value becomes a parameter."""
 
+SEARCH = "q"
 
-def kept_values(cleaned):
-    """The set filters of ``cleaned`` (a form's values) and the sort, or None if not kept."""
+
+def kept_values(cleaned, *, search=False):
+    """The set filters of ``cleaned`` (a form's values) and the sort, or None if not kept.
+
+    ``search``: a search may be kept too (PostgreSQL's full text only). None as
+    well with ``NEWSROOM_PRECOMPILED_SQL`` off: every filtered list then goes
+    through the filters' own ORM path, the reference the kept lists are tested against.
+    """
+    if not precompiled.enabled():
+        return None
     values = {name: value for name, value in cleaned.items() if value not in EMPTY_VALUES}
     sort = values.pop("sort", "")
+    searched = values.pop(SEARCH, None)
+    if searched is not None and not (search and connections["default"].vendor == "postgresql"):
+        return None
     if any(name not in KEPT_FILTERS for name in values):
         return None
-    return {name: KEPT_FILTERS[name](value) for name, value in values.items()}, sort
+    try:
+        kept = {name: KEPT_FILTERS[name](value) for name, value in values.items()}
+    except _NotKept:
+        return None
+    if searched is not None:
+        kept[SEARCH] = searched.strip()
+    return kept, sort
 
 
 def story_rows(key, columns, now, filters, start, stop, *, sort="", collapse=False, topic=None):
@@ -47,12 +85,7 @@ def story_rows(key, columns, now, filters, start, stop, *, sort="", collapse=Fal
 def _builder(columns, sort, collapse):
     def build(now, page_topic=None, **values):
         stories = Article.objects.published(now)
-        filterset = ArticleFilter(QueryDict(), queryset=stories)
-        filterset.is_valid()  # the sort reads the (empty) search's cleaned value
-        values["sort"] = sort
-        for name, applied in filterset.filters.items():  # in the filters' own order
-            if name in values:
-                stories = applied.filter(stories, values[name])
+        stories = ArticleFilter(queryset=stories).narrowed(stories, {**values, "sort": sort})
         if page_topic is not None:
             stories = stories.filter(topics=page_topic)
         if collapse:

@@ -4,17 +4,19 @@ from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlencode
 
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.utils import timezone
 
 from newsroom.precompiled import precompiled_rows
 
+from . import keptlists
 from .clusters.public import one_per_cluster, other_outlet_count
 from .filters import ArticleFilter, sets_no_filter
 from .models import Article, public_rows
 from .paging import CappedPaginator, KeptList
 from .pins import featured
 from .querystrings import filter_query
+from .search import is_common
 from .taxonomy import public_taxonomy
 
 
@@ -103,17 +105,19 @@ class FilteredArticleListMixin:
         return sum(1 for name in names if self.request.GET.get(name, "").strip())
 
     def get_queryset(self):
+        # The form still shows whichever way the list is made.
+        self.filterset = self.bound_filter(Article.objects.none())
         if sets_no_filter(self.request.GET, ignoring=self.get_fixed_filters()):
-            # The form still shows; the list is the unfiltered one, compiled once per process.
-            self.filterset = self.bound_filter(Article.objects.none())
-            fixed, params = self.fixed_filter, {"now": timezone.now()}
-            if fixed is not None:
-                params["value"] = self.fixed_object.pk
-            return KeptList(f"list:{fixed.name if fixed else ''}", self.unfiltered, params)
+            return self.kept_list({})  # no form to validate
+        kept = self.filterset.is_valid() and keptlists.kept_values(
+            self.filterset.form.cleaned_data, search=True
+        )
+        if kept:
+            return self.kept_list(*kept)
         articles = Article.objects.published().for_list()
         if self.fixed_filter is not None:
             articles = self.fixed_filter.narrow(articles, self.fixed_object)
-        self.filterset = self.bound_filter(articles)
+        self.filterset.queryset = articles  # the form is validated already; .qs reads this
         return self.filterset.qs
 
     def bound_filter(self, articles):
@@ -122,15 +126,34 @@ class FilteredArticleListMixin:
             filterset.filters.pop(name)
         return filterset
 
-    def unfiltered(self, now, value=None):
-        """The list with no filter set, at ``now`` (``value``: the fixed object's id)."""
+    def kept_list(self, filters, sort=""):
+        """The list narrowed by ``filters`` (``keptlists.kept_values``), compiled once per shape.
+
+        A sorted search first asks the planner how common the term is, from kept
+        SQL too: the answer picks the shape (``search.order_matches``).
+        """
+        fixed, params = self.fixed_filter, {"now": timezone.now(), **filters}
+        if fixed is not None:
+            params["value"] = self.fixed_object.pk
+        key = f"list:{fixed.name if fixed else ''}:{sort}"
+        common = None
+        if keptlists.SEARCH in filters and sort:
+            matches = partial(self.listed, sort="", shown=False)
+            common = is_common(KeptList(f"{key}:matches", matches, params))
+            key = f"{key}:{'common' if common else 'rare'}"
+        return KeptList(key, partial(self.listed, sort=sort, common=common), params)
+
+    def listed(self, now, value=None, *, sort, common=None, shown=True, **filters):
+        """The list at ``now`` narrowed by ``filters`` (``value``: the fixed object's id).
+
+        ``shown=False``: only the stories the filters keep (``ArticleFilter.narrowed``).
+        """
         articles = Article.objects.published(now).for_list()
         if value is not None:
             articles = self.fixed_filter.narrow(articles, value)
-        filterset = ArticleFilter(
-            QueryDict(), queryset=articles, collapse=partial(one_per_cluster, now=now)
-        )
-        return filterset.qs
+        filterset = ArticleFilter(queryset=articles, collapse=partial(one_per_cluster, now=now))
+        values = {**filters, "sort": sort}
+        return filterset.narrowed(articles, values, common=common, shown=shown)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -69,7 +69,7 @@ def validate_search(value):
         raise ValidationError(f"Use at most {MAX_WORDS} words in a search.", code="too_many_words")
 
 
-def search_articles(queryset, query, *, order_by_rank=False):
+def search_articles(queryset, query, *, order_by_rank=False, ordered=True):
     """Narrow ``queryset`` to the stories matching ``query``.
 
     Every result carries ``rank`` (higher is better), ``headline`` (the excerpt
@@ -78,8 +78,9 @@ def search_articles(queryset, query, *, order_by_rank=False):
     SQLite the headlines are None. ``order_by_rank`` puts the best matches
     first (newest first among equals); otherwise the queryset's own ordering
     (or the model's) stands, applied by :func:`order_matches`. To sort the
-    results differently afterwards, use :func:`order_matches` too. An empty
-    query returns ``queryset`` unchanged.
+    results differently afterwards, use :func:`order_matches` too; ``ordered=False``
+    leaves the order to the caller, which spares the planner's estimate (the list
+    filter orders every search itself). An empty query returns ``queryset`` unchanged.
     """
     query = (query or "").strip()
     if not query:
@@ -90,6 +91,8 @@ def search_articles(queryset, query, *, order_by_rank=False):
         queryset = _substring(queryset, query)
     if order_by_rank:
         return best_of_newest(queryset)
+    if not ordered:
+        return queryset
     fields = queryset.query.order_by or (
         queryset.model._meta.ordering if queryset.query.default_ordering else ()
     )
@@ -113,7 +116,7 @@ COMMON_MATCHES = 10_000
 the sort's index (see :func:`order_matches`)."""
 
 
-def order_matches(queryset, *fields):
+def order_matches(queryset, *fields, common=None):
     """Order search results by ``fields``, walking their index only for a common term.
 
     With ``ORDER BY published_at DESC LIMIT 20`` the planner likes to walk the
@@ -125,13 +128,23 @@ def order_matches(queryset, *fields):
     all (6.5 s), where the walk meets twenty matches in a few dozen rows. So the
     planner's own estimate of the matches (one ``EXPLAIN``) picks: from
     :data:`COMMON_MATCHES` on, the walk; below, the sort of the matches
-    (docs/performance.md has the figures).
+    (docs/performance.md has the figures). ``common``: the answer of
+    :func:`is_common` when the caller has it (a list kept compiled asks the
+    planner about its kept SQL); otherwise it is asked here.
     """
     if not fields or connections[queryset.db].vendor != "postgresql":
         return queryset.order_by(*fields)
-    if planner_estimate(queryset) >= COMMON_MATCHES:
+    if common is None:
+        common = is_common(queryset)
+    if common:
         return queryset.order_by(*fields)
     return queryset.order_by(*map(_unindexed, fields))
+
+
+def is_common(matches):
+    """Whether the planner expects :data:`COMMON_MATCHES` or more of ``matches`` (a queryset or a
+    ``paging.KeptList``): then a sorted search walks the sort's index (:func:`order_matches`)."""
+    return planner_estimate(matches) >= COMMON_MATCHES
 
 
 def _unindexed(field):

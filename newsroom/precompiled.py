@@ -111,7 +111,9 @@ def _sentinel(value, which, seed):
     if isinstance(value, int):
         return 987_650_000 + which * 7_919 + seed * 101
     if isinstance(value, str):
-        return f"\x1fsentinel-{which}-{seed}"
+        # A capital, so a query that changes a text's case is found out (and refused); not led
+        # by whitespace (\x1f is, to str.strip), so one that strips a stripped value is kept.
+        return f"\U000f0000Sentinel-{which}-{seed}"
     raise NotFixedShape(f"no sentinel for a {type(value).__name__}")
 
 

@@ -31,6 +31,8 @@ KEPT_PATHS = {
     "/api/news/?topic=&sort=": 0,
     "/api/news/?sort=heat&page=2": 0,
     "/api/news/?type=video&sort=quality": 0,
+    "/api/news/?min_quality=3&sort=heat&page=2": 0,
+    "/api/news/?min_quality=6.5&sort=heat": 0,  # 6 counts, as the ORM truncates
     "/api/news/?topic=zeta&sort=quality": 2,
     "/api/news/ethics/?topic=zeta&collapse=clusters": 2,
     "/feeds/rss/": 0,
