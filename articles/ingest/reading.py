@@ -25,7 +25,8 @@ def _refusing_misfits(tag, construct):
     """PyYAML's constructor for ``tag``, refusing a value that does not fit it by name.
 
     An explicit tag (``!!bool maybe``, ``!!timestamp height``) hands any text to
-    constructors that then fail with a bare ValueError, KeyError or AttributeError;
+    constructors that then fail with a bare ValueError, KeyError, IndexError (an empty
+    ``!!int``) or AttributeError;
     an implicit timestamp can still name a date that does not exist (2021-02-30).
     """
     short = "!!" + tag.rsplit(":", 1)[1]
@@ -33,7 +34,7 @@ def _refusing_misfits(tag, construct):
     def constructor(loader, node):
         try:
             return construct(loader, node)
-        except (ValueError, KeyError, AttributeError, TypeError, OverflowError) as error:
+        except (ValueError, LookupError, AttributeError, TypeError, OverflowError) as error:
             if short == "!!timestamp" and yaml.SafeLoader.timestamp_regexp.match(node.value):
                 problem = f"a date that does not exist ({error})"
             else:

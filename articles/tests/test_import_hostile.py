@@ -268,6 +268,10 @@ class TestValuesThatDoNotFitTheirTag:
             ("!!bool maybe", "'maybe' is not a !!bool value"),
             ("!!int abc", "'abc' is not a !!int value"),
             ("!!float x", "'x' is not a !!float value"),
+            # PyYAML reads an empty one's first character: an IndexError (found by fuzzing).
+            ("!!int ''", "'' is not a !!int value"),
+            ("!!int", "'' is not a !!int value"),
+            ("!!float", "'' is not a !!float value"),
         ],
     )
     def test_an_explicit_tag_on_the_wrong_text_is_refused_by_name(self, tmp_path, value, reason):
