@@ -25,19 +25,33 @@ from .factories import ArticleFactory, ArticleImageFactory, ProviderFactory, Top
 pytestmark = pytest.mark.django_db
 
 REFERENCE = Path(__file__).resolve().parent / "reference_pages"
+REFERENCE_LIBRARIES = ("newsroom", "provider_logos", "story_images", "topic_nav", "topic_pictures")
+"""The template libraries the reference has its own copy of (the others are the site's)."""
 HOSTILE = "<b>\"Q&A\"</b> 'x'"
 
 
 @pytest.fixture
 def site():
     """Topics two deep (names to escape), pins, clusters, corrections, pictures, hidden stories."""
-    science = TopicFactory(name="Science", slug="science", description="All of <science>.")
+    science = TopicFactory(
+        name="Science",
+        slug="science",
+        description="All of <science>.",
+        extra={"images": ["https://img.example/science.png?a=1&b=2"]},
+    )
     sport = TopicFactory(name=f"Sport {HOSTILE}", slug="sport")
     physics = TopicFactory(name="Physics & maths", slug="physics", parent=science)
     optics = TopicFactory(name="Optics", slug="optics", parent=physics)
     chemistry = TopicFactory(name="Chemistry", slug="chemistry", parent=science)
     TopicFactory(name="Nobody's", slug="empty")  # no public story: not public
-    daily = ProviderFactory(domain="daily.example", name=f"Daily {HOSTILE}")
+    daily = ProviderFactory(
+        domain="daily.example",
+        name=f"Daily {HOSTILE}",
+        source_images=[
+            {"url": "https://img.example/daily-64.png", "width": 64},
+            {"url": "https://img.example/daily-128.png", "width": 128},
+        ],
+    )
     t0 = dt.datetime(2025, 3, 1, 9, tzinfo=dt.UTC)
     for n in range(3):  # one story told by three outlets: one card, "also reported by"
         ArticleFactory(
@@ -113,7 +127,16 @@ def reference_templates(settings):
     engine = {**live[0], "DIRS": [REFERENCE / "templates", *live[0]["DIRS"]]}
     engine["OPTIONS"] = {
         **engine["OPTIONS"],
-        "libraries": {"topic_nav": "articles.tests.reference_pages.topic_nav"},
+        "libraries": {
+            name: f"articles.tests.reference_pages.{name}"
+            for name in (
+                "newsroom",
+                "provider_logos",
+                "story_images",
+                "topic_nav",
+                "topic_pictures",
+            )
+        },
     }
 
     def switch(on):
