@@ -6,16 +6,17 @@ from urllib.parse import urlencode
 
 from django.http import Http404, QueryDict
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from newsroom.precompiled import precompiled_rows
 
 from .clusters.public import one_per_cluster, other_outlet_count
+from .filterform import bound_form_html, empty_form_html, topic_choices
 from .filters import ArticleFilter, sets_no_filter
 from .models import Article, public_rows
 from .paging import CappedPaginator, KeptList
 from .pins import featured
 from .querystrings import filter_query
-from .taxonomy import public_taxonomy
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class FilteredArticleListMixin:
         fixed = self.fixed_filter
         self.fixed_object = fixed.get_object(kwargs) if fixed else None
         response = super().get(request, *args, **kwargs)
-        if self.filterset.errors:
+        if self.filters_set and self.filterset.errors:
             response.status_code = 400
         return response
 
@@ -99,13 +100,19 @@ class FilteredArticleListMixin:
 
     def active_filter_count(self):
         """How many filters behind the folded control are set (the search box shows itself)."""
-        names = set(self.filterset.filters) - {"q"}
+        names = set(ArticleFilter.base_filters) - {"q", *self.get_fixed_filters()}
         return sum(1 for name in names if self.request.GET.get(name, "").strip())
 
+    @cached_property
+    def filterset(self):
+        """A list with no filter set builds its FilterSet only if asked: its page draws
+        the form without one (``filterform.empty_form_html``)."""
+        return self.bound_filter(Article.objects.none())
+
     def get_queryset(self):
-        if sets_no_filter(self.request.GET, ignoring=self.get_fixed_filters()):
+        self.filters_set = not sets_no_filter(self.request.GET, ignoring=self.get_fixed_filters())
+        if not self.filters_set:
             # The form still shows; the list is the unfiltered one, compiled once per process.
-            self.filterset = self.bound_filter(Article.objects.none())
             fixed, params = self.fixed_filter, {"now": timezone.now()}
             if fixed is not None:
                 params["value"] = self.fixed_object.pk
@@ -138,7 +145,8 @@ class FilteredArticleListMixin:
         fixed = urlencode(fixed_filters)
         query = filter_query(self.request.GET, exclude=("page", *fixed_filters))
         context.update(
-            filter=self.filterset,
+            filter=SimpleLazyObject(lambda: self.filterset),
+            filter_form=self.filter_form(filtered=bool(query)),
             page_query=query,
             feed_query="&".join(part for part in (fixed, query) if part),
             filtered=bool(query),
@@ -147,7 +155,6 @@ class FilteredArticleListMixin:
         )
         if self.fixed_filter is not None:
             context[self.fixed_filter.name] = self.fixed_object
-        self.offer_public_topics()
         first_page = context["page_obj"] is None or context["page_obj"].number == 1
         if self.shows_featured and first_page and not query:
             context["featured_stories"] = self.featured_stories()
@@ -165,6 +172,19 @@ class FilteredArticleListMixin:
         query = filter_query(self.request.GET, exclude=("page", "until"))
         return {"day": day, "query": "&".join(p for p in (query, f"until={day}") if p)}
 
+    def filter_form(self, filtered):
+        """The list's form, drawn (``articles.filterform``): the bound one of a filtered list."""
+        action, fixed = self.request.path, self.get_fixed_filters()
+        if not self.filters_set:
+            return empty_form_html(self.request, leave_out=fixed, action=action, filtered=filtered)
+        self.offer_public_topics()
+        return bound_form_html(
+            self.filterset.form,
+            action=action,
+            filtered=filtered,
+            active_filters=self.active_filter_count(),
+        )
+
     def offer_public_topics(self):
         """The topic filter offers the taxonomy's topics: the navigation's query, not one more.
 
@@ -174,9 +194,7 @@ class FilteredArticleListMixin:
         field = self.filterset.form.fields.get("topic")
         if field is None:  # a topic's own page fixes the topic
             return
-        taxonomy = public_taxonomy(self.request)
-        topics = ((node.slug, node.name) for node in taxonomy.by_id.values())
-        field.widget.choices = [("", field.empty_label), *topics]
+        field.widget.choices = topic_choices(self.request, field.empty_label)
 
     def featured_stories(self):
         """The public stories pinned to this page, in pin order (one query, plus pictures)."""
