@@ -24,6 +24,12 @@ from .search import safe_headline
 from .templatetags.story_images import picture_of
 
 FEATURED_FLAG = '<p class="card__flag">Featured</p>'
+CARD_FIELDS = (
+    *("slug", "title", "excerpt", "published_at", "quality", "heat"),
+    *("provider__name", "provider__domain"),
+)
+"""The story's and outlet's columns a card shows: a list kept compiled loads only these
+(``QuerySet.only``), not the body, the source's JSON and the bookkeeping of each row."""
 
 
 def story_cards(stories, featured=False):

@@ -10,6 +10,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 
 from newsroom.precompiled import precompiled_rows
 
+from .cards import CARD_FIELDS
 from .clusters.public import one_per_cluster, other_outlet_count
 from .filterform import bound_form_html, empty_form_html, topic_choices
 from .filters import ArticleFilter, sets_no_filter
@@ -137,7 +138,7 @@ class FilteredArticleListMixin:
         filterset = ArticleFilter(
             QueryDict(), queryset=articles, collapse=partial(one_per_cluster, now=now)
         )
-        return filterset.qs
+        return filterset.qs.only(*CARD_FIELDS)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -207,6 +208,6 @@ class FilteredArticleListMixin:
 
 def featured_at(now, topic=None):
     """The public stories pinned at ``now`` to the home page or a topic's (its id), in pin order."""
-    stories = Article.objects.published(now).for_list()
+    stories = Article.objects.published(now).for_list().only(*CARD_FIELDS)
     stories = stories.annotate(other_outlets=other_outlet_count(now))
     return featured(stories, topic=topic, now=now)

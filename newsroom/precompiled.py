@@ -288,14 +288,7 @@ def precompiled_count(key, build, params, using="default"):
 
 def _converted(shape, rows, connection):
     """The rows with each column through its backend's and field's converters, as the ORM does."""
-    converters = []
-    for position, (expression, *_) in enumerate(shape.select[: shape.col_count]):
-        if expression is None:
-            continue
-        found = connection.ops.get_db_converters(expression)
-        found += expression.get_db_converters(connection)
-        if found:
-            converters.append((position, found, expression))
+    converters = _converters(shape, connection)
     count = shape.col_count
     rows = [list(row[:count]) for row in rows]
     for row in rows:
@@ -305,6 +298,28 @@ def _converted(shape, rows, connection):
                 value = converter(value, expression, connection)
             row[position] = value
     return rows
+
+
+def _converters(shape, connection):
+    """``(position, converters, expression)`` of each column that has converters.
+
+    Asked of the backend and the fields once per shape and connection (a thread's own:
+    a converter may be a method of its connection's operations), not per query run.
+    """
+    kept = connection.__dict__.setdefault("_precompiled_converters", {})
+    found = kept.get(id(shape))
+    if found is not None and found[0] is shape:  # an id is reused once its shape is gone
+        return found[1]
+    converters = []
+    for position, (expression, *_) in enumerate(shape.select[: shape.col_count]):
+        if expression is None:
+            continue
+        column = connection.ops.get_db_converters(expression)
+        column += expression.get_db_converters(connection)
+        if column:
+            converters.append((position, column, expression))
+    kept[id(shape)] = (shape, converters)
+    return converters
 
 
 def _instances(shape, rows, using, key=None):
