@@ -43,7 +43,8 @@ def site():
     physics = TopicFactory(name="Physics & maths", slug="physics", parent=science)
     optics = TopicFactory(name="Optics", slug="optics", parent=physics)
     chemistry = TopicFactory(name="Chemistry", slug="chemistry", parent=science)
-    TopicFactory(name="Nobody's", slug="empty")  # no public story: not public
+    TopicFactory(name="Nobody's", slug="nobodys")  # no public story: not public
+    TopicFactory(name="From a file", slug="filed", source_file="filed.yaml")  # public, no story
     daily = ProviderFactory(
         domain="daily.example",
         name=f"Daily {HOSTILE}",
@@ -96,6 +97,7 @@ PATHS = [
     "/?since=&until=&min_quality=&provider=&type=",
     "/?utm_source=mail",
     "/?q=chip",
+    "/?q=nothingmatchesthis",
     "/?q=chip&sort=heat&page=2",
     "/?sort=quality",
     "/?topic=science&type=video",
@@ -112,6 +114,9 @@ PATHS = [
     "/topics/physics/",
     "/topics/optics/",
     "/topics/sport/",
+    "/topics/filed/",
+    "/topics/filed/?q=x",
+    "/topics/nobodys/",
     "/providers/daily.example/",
     "/providers/daily.example/?page=2",
     "/providers/daily.example/?type=video",
