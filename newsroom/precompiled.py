@@ -24,6 +24,7 @@ threads and the live server's share nothing that is bound to a connection.
 import datetime as dt
 import threading
 from dataclasses import dataclass
+from functools import partial
 from weakref import ref as weak_ref
 
 from django.conf import settings
@@ -43,6 +44,8 @@ from django.db.models.query import (
     _get_from_db,
     get_related_populators,
 )
+
+from .prefetchedrows import prefetched_rows
 
 
 class NotFixedShape(Exception):
@@ -406,14 +409,19 @@ def prefetched(key, objects, lookup, using):
             if not field.is_cached(rel_obj):
                 field.set_cached_value(rel_obj, owners[owner_id])
         cache_name = field.remote_field.cache_name
+    related_model = lookup.queryset.model
     for obj in objects:
         if not hasattr(obj, "_prefetched_objects_cache"):
             obj._prefetched_objects_cache = {}
-        queryset = getattr(obj, name)._apply_rel_filters(lookup.queryset._chain())
-        queryset._result_cache = by_owner.get(obj.pk, [])
-        queryset._prefetch_done = True
-        obj._prefetched_objects_cache[cache_name] = queryset
+        obj._prefetched_objects_cache[cache_name] = prefetched_rows(
+            related_model, by_owner.get(obj.pk, []), partial(_filtered_to, obj, name, lookup)
+        )
     return True
+
+
+def _filtered_to(obj, name, lookup):
+    """The queryset Django's prefetching caches as ``obj``'s ``<name>.all()``."""
+    return getattr(obj, name)._apply_rel_filters(lookup.queryset._chain())
 
 
 def forget():
