@@ -6,18 +6,20 @@ from urllib.parse import urlencode
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from newsroom.precompiled import precompiled_rows
 
 from . import keptlists
+from .cards import CARD_FIELDS
 from .clusters.public import one_per_cluster, other_outlet_count
+from .filterform import bound_form_html, empty_form_html, topic_choices
 from .filters import ArticleFilter, sets_no_filter
 from .models import Article, public_rows
 from .paging import CappedPaginator, KeptList
 from .pins import featured
 from .querystrings import filter_query
 from .search import is_common
-from .taxonomy import public_taxonomy
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class FilteredArticleListMixin:
         fixed = self.fixed_filter
         self.fixed_object = fixed.get_object(kwargs) if fixed else None
         response = super().get(request, *args, **kwargs)
-        if self.filterset.errors:
+        if self.filters_set and self.filterset.errors:
             response.status_code = 400
         return response
 
@@ -101,14 +103,20 @@ class FilteredArticleListMixin:
 
     def active_filter_count(self):
         """How many filters behind the folded control are set (the search box shows itself)."""
-        names = set(self.filterset.filters) - {"q"}
+        names = set(ArticleFilter.base_filters) - {"q", *self.get_fixed_filters()}
         return sum(1 for name in names if self.request.GET.get(name, "").strip())
 
+    @cached_property
+    def filterset(self):
+        """A list with no filter set builds its FilterSet only if asked: its page draws
+        the form without one (``filterform.empty_form_html``)."""
+        return self.bound_filter(Article.objects.none())
+
     def get_queryset(self):
-        # The form still shows whichever way the list is made.
-        self.filterset = self.bound_filter(Article.objects.none())
-        if sets_no_filter(self.request.GET, ignoring=self.get_fixed_filters()):
-            return self.kept_list({})  # no form to validate
+        self.filters_set = not sets_no_filter(self.request.GET, ignoring=self.get_fixed_filters())
+        if not self.filters_set:
+            # The form still shows (drawn without a FilterSet); nothing to validate.
+            return self.kept_list({})
         kept = self.filterset.is_valid() and keptlists.kept_values(
             self.filterset.form.cleaned_data, search=True
         )
@@ -153,7 +161,8 @@ class FilteredArticleListMixin:
             articles = self.fixed_filter.narrow(articles, value)
         filterset = ArticleFilter(queryset=articles, collapse=partial(one_per_cluster, now=now))
         values = {**filters, "sort": sort}
-        return filterset.narrowed(articles, values, common=common, shown=shown)
+        listed = filterset.narrowed(articles, values, common=common, shown=shown)
+        return listed.only(*CARD_FIELDS) if shown else listed
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -161,7 +170,8 @@ class FilteredArticleListMixin:
         fixed = urlencode(fixed_filters)
         query = filter_query(self.request.GET, exclude=("page", *fixed_filters))
         context.update(
-            filter=self.filterset,
+            filter=SimpleLazyObject(lambda: self.filterset),
+            filter_form=self.filter_form(filtered=bool(query)),
             page_query=query,
             feed_query="&".join(part for part in (fixed, query) if part),
             filtered=bool(query),
@@ -170,7 +180,6 @@ class FilteredArticleListMixin:
         )
         if self.fixed_filter is not None:
             context[self.fixed_filter.name] = self.fixed_object
-        self.offer_public_topics()
         first_page = context["page_obj"] is None or context["page_obj"].number == 1
         if self.shows_featured and first_page and not query:
             context["featured_stories"] = self.featured_stories()
@@ -188,6 +197,19 @@ class FilteredArticleListMixin:
         query = filter_query(self.request.GET, exclude=("page", "until"))
         return {"day": day, "query": "&".join(p for p in (query, f"until={day}") if p)}
 
+    def filter_form(self, filtered):
+        """The list's form, drawn (``articles.filterform``): the bound one of a filtered list."""
+        action, fixed = self.request.path, self.get_fixed_filters()
+        if not self.filters_set:
+            return empty_form_html(self.request, leave_out=fixed, action=action, filtered=filtered)
+        self.offer_public_topics()
+        return bound_form_html(
+            self.filterset.form,
+            action=action,
+            filtered=filtered,
+            active_filters=self.active_filter_count(),
+        )
+
     def offer_public_topics(self):
         """The topic filter offers the taxonomy's topics: the navigation's query, not one more.
 
@@ -197,9 +219,7 @@ class FilteredArticleListMixin:
         field = self.filterset.form.fields.get("topic")
         if field is None:  # a topic's own page fixes the topic
             return
-        taxonomy = public_taxonomy(self.request)
-        topics = ((node.slug, node.name) for node in taxonomy.by_id.values())
-        field.widget.choices = [("", field.empty_label), *topics]
+        field.widget.choices = topic_choices(self.request, field.empty_label)
 
     def featured_stories(self):
         """The public stories pinned to this page, in pin order (one query, plus pictures)."""
@@ -212,6 +232,6 @@ class FilteredArticleListMixin:
 
 def featured_at(now, topic=None):
     """The public stories pinned at ``now`` to the home page or a topic's (its id), in pin order."""
-    stories = Article.objects.published(now).for_list()
+    stories = Article.objects.published(now).for_list().only(*CARD_FIELDS)
     stories = stories.annotate(other_outlets=other_outlet_count(now))
     return featured(stories, topic=topic, now=now)

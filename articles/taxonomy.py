@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from newsroom.pagecache import kept_or_computed
 from newsroom.precompiled import precompiled_rows
+from newsroom.reversing import quick_reverse
 
 from .models import Article, Topic, public_rows
 from .paging import CappedPaginator, capped
@@ -48,7 +49,7 @@ class TopicNode:
         return capped(self.stories, CappedPaginator.cap)
 
     def get_absolute_url(self):
-        return Topic(slug=self.slug).get_absolute_url()
+        return quick_reverse("articles:topic", self.slug)  # as Topic.get_absolute_url
 
 
 @dataclass

@@ -9,7 +9,9 @@ among a source's remote images.
 from dataclasses import dataclass, replace
 
 from django.core.files.storage import default_storage
+from django.utils.safestring import SafeString
 
+from newsroom.formrender import escaped
 from newsroom.http_urls import valid_http_url
 
 
@@ -102,3 +104,30 @@ def monogram(name):
 def with_class(picture, css_class):
     """``picture`` with the page's own class for the ``<img>``, where it gives one."""
     return replace(picture, css_class=css_class) if picture and css_class else picture
+
+
+def img_html(picture, loading="lazy", priority=None, frame=None, placeholder=""):
+    """The one ``<img>`` every page writes for a picture (nothing for None), framed or not.
+
+    ``frame``: classes of a box round it with ``placeholder`` behind (a logo's initial,
+    an outlet's name). Drawn here rather than by a template: a list page writes one a
+    card, and a template's render cost as much as the rest of the card.
+    """
+    if not picture:
+        return SafeString("\n")
+    srcset = f' srcset="{escaped(picture.srcset)}"' if picture.srcset else ""
+    size = ""
+    if picture.width:
+        size = f' width="{escaped(picture.width)}" height="{escaped(picture.height)}"'
+    fetch = f' fetchpriority="{escaped(priority)}"' if priority else ""
+    img = (
+        f'<img src="{escaped(picture.src)}"{srcset}{size} alt="{escaped(picture.alt)}"'
+        f' class="{escaped(picture.css_class)}" loading="{escaped(loading or "lazy")}"{fetch}'
+        ' decoding="async">'
+    )
+    if frame:
+        img = (
+            f'<span class="picture-frame {escaped(frame)}"><span class="picture-frame__placeholder"'
+            f' aria-hidden="true">{escaped(placeholder)}</span>{img}</span>'
+        )
+    return SafeString(f"{img}\n")  # every value is escaped

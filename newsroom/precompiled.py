@@ -24,6 +24,7 @@ threads and the live server's share nothing that is bound to a connection.
 import datetime as dt
 import threading
 from dataclasses import dataclass
+from functools import partial
 from weakref import ref as weak_ref
 
 from django.conf import settings
@@ -43,6 +44,8 @@ from django.db.models.query import (
     _get_from_db,
     get_related_populators,
 )
+
+from .prefetchedrows import prefetched_rows
 
 
 class NotFixedShape(Exception):
@@ -290,14 +293,7 @@ def precompiled_count(key, build, params, using="default"):
 
 def _converted(shape, rows, connection):
     """The rows with each column through its backend's and field's converters, as the ORM does."""
-    converters = []
-    for position, (expression, *_) in enumerate(shape.select[: shape.col_count]):
-        if expression is None:
-            continue
-        found = connection.ops.get_db_converters(expression)
-        found += expression.get_db_converters(connection)
-        if found:
-            converters.append((position, found, expression))
+    converters = _converters(shape, connection)
     count = shape.col_count
     rows = [list(row[:count]) for row in rows]
     for row in rows:
@@ -307,6 +303,28 @@ def _converted(shape, rows, connection):
                 value = converter(value, expression, connection)
             row[position] = value
     return rows
+
+
+def _converters(shape, connection):
+    """``(position, converters, expression)`` of each column that has converters.
+
+    Asked of the backend and the fields once per shape and connection (a thread's own:
+    a converter may be a method of its connection's operations), not per query run.
+    """
+    kept = connection.__dict__.setdefault("_precompiled_converters", {})
+    found = kept.get(id(shape))
+    if found is not None and found[0] is shape:  # an id is reused once its shape is gone
+        return found[1]
+    converters = []
+    for position, (expression, *_) in enumerate(shape.select[: shape.col_count]):
+        if expression is None:
+            continue
+        column = connection.ops.get_db_converters(expression)
+        column += expression.get_db_converters(connection)
+        if column:
+            converters.append((position, column, expression))
+    kept[id(shape)] = (shape, converters)
+    return converters
 
 
 def _instances(shape, rows, using, key=None):
@@ -393,14 +411,19 @@ def prefetched(key, objects, lookup, using):
             if not field.is_cached(rel_obj):
                 field.set_cached_value(rel_obj, owners[owner_id])
         cache_name = field.remote_field.cache_name
+    related_model = lookup.queryset.model
     for obj in objects:
         if not hasattr(obj, "_prefetched_objects_cache"):
             obj._prefetched_objects_cache = {}
-        queryset = getattr(obj, name)._apply_rel_filters(lookup.queryset._chain())
-        queryset._result_cache = by_owner.get(obj.pk, [])
-        queryset._prefetch_done = True
-        obj._prefetched_objects_cache[cache_name] = queryset
+        obj._prefetched_objects_cache[cache_name] = prefetched_rows(
+            related_model, by_owner.get(obj.pk, []), partial(_filtered_to, obj, name, lookup)
+        )
     return True
+
+
+def _filtered_to(obj, name, lookup):
+    """The queryset Django's prefetching caches as ``obj``'s ``<name>.all()``."""
+    return getattr(obj, name)._apply_rel_filters(lookup.queryset._chain())
 
 
 def forget():

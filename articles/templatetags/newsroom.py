@@ -4,7 +4,7 @@ from django import template
 from django.utils.encoding import iri_to_uri
 from django.utils.safestring import mark_safe
 
-from articles import cards, links, pictures
+from articles import links, pictures, storylist
 from articles.markdown import render_markdown
 from articles.search import safe_headline
 from newsroom import http_urls
@@ -45,17 +45,13 @@ def markdown(text):
 @register.simple_tag(takes_context=True)
 def page_url(context, number):
     """The current list's URL for page ``number``, keeping its filters."""
-    query = context.get("page_query", "")
-    page = f"page={number}" if number != 1 else ""
-    joined = "&".join(part for part in (query, page) if part)
-    return f"?{joined}" if joined else context["request"].path
+    return storylist.page_href(context.get("page_query", ""), context["request"].path, number)
 
 
-@register.filter
-def rough_pages_of(number, paginator):
-    """How many pages ``paginator`` has, as page ``number`` may state it (``CappedPaginator``)."""
-    return paginator.rough_pages(number)
+@register.simple_tag(takes_context=True)
+def story_list(context):
+    """A list page's featured stories, cards and pager (``articles.storylist``)."""
+    return storylist.story_list_html(context)
 
 
 register.filter("highlighted", safe_headline)  # escaped, only the match marks made <mark>
-register.simple_tag(cards.story_cards, name="story_cards")  # every list's cards, one loop

@@ -11,7 +11,7 @@ in ``providers``' ``provider_logos`` library.
 from django import template
 
 from articles.pictures import card_loading, card_priority, story_picture
-from images.pictures import boxed, with_class
+from images.pictures import boxed, img_html, with_class
 
 register = template.Library()
 
@@ -21,10 +21,14 @@ register.filter("card_loading", card_loading)  # eager for the cards above the f
 register.filter("card_priority", card_priority)  # high for the first card
 
 
-@register.inclusion_tag("includes/picture_img.html")
+@register.simple_tag
 def story_image(image, width=640, alt=None, css_class=None, loading="lazy", priority=None):
     """A story image (``ArticleImage`` or a source image mapping), ``width`` px wide."""
     if loading not in LOADING:
         raise template.TemplateSyntaxError(f"story_image loading must be one of {LOADING}")
-    picture = boxed(with_class(story_picture(image, int(width), alt), css_class), int(width))
-    return {"picture": picture, "loading": loading, "priority": priority}
+    return img_html(picture_of(image, int(width), alt, css_class), loading, priority)
+
+
+def picture_of(image, width, alt=None, css_class=None):
+    """The ``Picture`` of a story image shown ``width`` px wide, boxed when its size is unknown."""
+    return boxed(with_class(story_picture(image, width, alt), css_class), width)

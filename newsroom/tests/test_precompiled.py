@@ -6,7 +6,9 @@ counts; slices), on whichever database the run uses (CI runs SQLite and
 PostgreSQL).
 """
 
+import copy
 import datetime as dt
+import pickle
 import threading
 
 import pytest
@@ -98,6 +100,29 @@ class TestSameRowsAsTheORM:
                 assert story.topics.all()._prefetch_done
                 assert list(story.topics.all()) == expected[story.pk]
         assert not queries
+
+    def test_a_kept_prefetch_queries_on_as_djangos_does(self, stories):
+        """Past its rows, ``.all()`` is Django's queryset: filtered to its story, same class."""
+        _, science, sport = stories
+        got = precompiled_rows("cards", cards, {"now": NOW})
+        by_django = {story.pk: story for story in cards(NOW)}
+        for story in got:
+            django_story = by_django[story.pk]
+            for name in ("topics", "images"):
+                kept, django = getattr(story, name).all(), getattr(django_story, name).all()
+                assert type(kept) is not type(django)  # rows only, no queryset made yet
+                assert len(kept) == len(django) and bool(kept) == bool(django)
+                assert list(kept[:1]) == list(django[:1])
+                assert list(kept.order_by("-pk")) == list(django.order_by("-pk"))
+                assert type(kept) is type(django) and kept.db == django.db
+                assert str(kept.query) == str(django.query)
+                assert list(kept) == list(django)  # its rows kept, with no query
+            science_only = story.topics.all().filter(slug=science.slug)
+            assert list(science_only) == list(django_story.topics.filter(slug=science.slug))
+            assert story.topics.exclude(pk=sport.pk).count() == (science in story.topics.all())
+            assert pickle.loads(pickle.dumps(story)).topics.all()[:] == list(story.topics.all())
+            copied = copy.deepcopy(story)
+            assert list(copied.images.all()) == list(story.images.all())
 
     def test_slices(self, stories):
         expected = described(cards(NOW))

@@ -2,13 +2,13 @@
 
 from django import template
 
-from images.pictures import monogram, with_class
+from images.pictures import img_html, monogram, with_class
 from providers.logos import logo_picture
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/picture_img.html")
+@register.simple_tag
 def provider_logo(
     provider, size=50, alt=None, css_class=None, story_images=None, loading="lazy", frame=None
 ):
@@ -21,4 +21,4 @@ def provider_logo(
     """
     picture = with_class(logo_picture(provider, int(size), alt, story_images), css_class)
     placeholder = monogram(provider.name) if picture and frame else ""
-    return {"picture": picture, "loading": loading, "frame": frame, "placeholder": placeholder}
+    return img_html(picture, loading, frame=frame, placeholder=placeholder)
