@@ -15,11 +15,9 @@ class StorySignature(models.Model):
     )
     published_at = models.DateTimeField()
     data_hash = models.CharField(max_length=64, blank=True)
-    words = models.JSONField(default=list)
-    addresses = models.JSONField(default=list)
-    links = models.JSONField(default=list)
-    wordings = models.JSONField(default=list)
-    """Word lists of the related items that are this same story (``matching``)."""
+    features = models.TextField()
+    """Its words, addresses, related links and wordings (the word lists of the related
+    items that are this same story), as ``signatures.stored_form`` writes them."""
 
     def __str__(self):
         return f"signature of {self.article_id}"

@@ -6,6 +6,7 @@ the same signature on every database and in every import order.
 
 import functools
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -107,14 +108,44 @@ class Keys(NamedTuple):
 
 
 def signed_many(stories):
-    """``(signature, keys)`` of each story, band keys of all of them in one pass.
+    """``(signature, keys, stored form)`` of each story, band keys of all of them in
+    one pass (the stored form: :func:`stored_form`).
 
     A story is ``(title, excerpt, published_at, urls, related_urls, related_texts)``,
     the arguments of :func:`signature_of`. The importer's parse workers call this on
     the records they make, the clustering on stories read from the database.
     """
     signatures = [signature_of(*story) for story in stories]
-    return list(zip(signatures, keys_many(signatures), strict=True))
+    forms = map(stored_form, signatures)
+    return list(zip(signatures, keys_many(signatures), forms, strict=True))
+
+
+def stored_form(signature):
+    """The signature's sets as the one text column that stores them (compact JSON,
+    sorted): derived data only ever read whole, here, so no JSON column's work on
+    either side, and the parse workers make it beside the signature."""
+    return json.dumps(
+        [
+            sorted(signature.words),
+            sorted(signature.addresses),
+            sorted(signature.links),
+            [sorted(words) for words in wordings_of(signature)[1:]],
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def from_stored_form(published_at, text):
+    """The :class:`Signature` that :func:`stored_form` wrote."""
+    words, addresses, links, wordings = json.loads(text)
+    return Signature(
+        published_at=published_at,
+        words=frozenset(words),
+        addresses=frozenset(addresses),
+        links=frozenset(links),
+        wordings=frozenset(map(frozenset, wordings)),
+    )
 
 
 def keys_many(signatures):

@@ -1,4 +1,5 @@
-"""One row of 32 band keys per wording of a story (``StoryBands``) instead of 32 rows.
+"""One row of 32 band keys per wording of a story (``StoryBands``) instead of 32 rows,
+and a story's signature in one compact text column instead of four JSON columns.
 
 ``StoryKey`` keeps the address and related-link keys. Every stored story is signed
 again by today's code, which writes its signature, key and band rows, and every story
@@ -94,6 +95,18 @@ class Migration(migrations.Migration):
                 related_name="%(class)s_rows",
                 to="articles.article",
             ),
+        ),
+        # The signature's four JSON columns as one compact text; the rows are derived
+        # data, written again below.
+        *(
+            migrations.RemoveField(model_name="storysignature", name=name)
+            for name in ("words", "addresses", "links", "wordings")
+        ),
+        migrations.AddField(
+            model_name="storysignature",
+            name="features",
+            field=models.TextField(default=""),
+            preserve_default=False,
         ),
         # Backwards: `cluster_stories` writes the band keys into StoryKey again.
         migrations.RunPython(sign_and_cluster_stories, migrations.RunPython.noop),

@@ -31,11 +31,13 @@ from articles.clusters.signatures import (
     ROWS_PER_BAND,
     band_key,
     band_keys_many,
+    from_stored_form,
     is_address_key,
     key_kind,
     keys_many,
     keys_of,
     signature_of,
+    stored_form,
 )
 from articles.ingest.importer import import_paths
 from articles.models import Article, Cluster, StoryBands, StoryKey, StorySignature
@@ -216,6 +218,19 @@ class TestMatching:
         assert kinds.count(63) == len(signature.links) == 2
         assert [is_address_key(key) for key in keys].count(True) == 1
         assert band_key(39, 2**32 - 1, 2**32 - 1) < 0 < band_key(1, 0, 0)
+
+    def test_stored_form_gives_the_signature_back(self):
+        """One text column holds a signature's sets, wordings included, losslessly."""
+        related = ["https://other.example/x", "https://third.example/y"]
+        signature = signature_of(
+            *CHIPS,
+            T0,
+            ["https://example.com/story", "https://www.example.com/story/amp"],
+            related,
+            [("Ünïcode chips beat rivals in AI benchmark tests", CHIPS[1]), ("x", "")],
+        )
+        assert signature.wordings and signature.links and signature.addresses
+        assert from_stored_form(T0, stored_form(signature)) == signature
 
     def test_no_keys_that_can_never_match(self):
         """One related link cannot be two shared ones, four words cannot be five shared:
@@ -614,7 +629,7 @@ class TestRealFiles:
 
         def stored():
             signatures = StorySignature.objects.values_list(
-                "article_id", "published_at", "data_hash", "words", "addresses", "links", "wordings"
+                "article_id", "published_at", "data_hash", "features"
             )
             keys = StoryKey.objects.values_list("article_id", "key", "published_epoch")
             bands = StoryBands.objects.values_list(
