@@ -396,6 +396,29 @@ class TestClustering:
         assert set(StoryKey.objects.values_list("key", flat=True)) == now
         assert {key_kind(key) for key in now} == {*range(32), ADDRESS_KIND, LINK_KIND}
 
+    def test_migration_0023_moves_band_keys_to_their_rows(self):
+        """A clustered story stored with its band keys in StoryKey (as until 0023), and
+        a new one without a cluster, leave the migration with their bands in one row per
+        wording, both clustered, together."""
+        import importlib
+
+        from django.apps import apps
+
+        migration = importlib.import_module("articles.migrations.0023_clustercost_story_bands")
+        old = story(*CHIPS, web_url="https://example.com/story")
+        cluster_new_stories()
+        (bands,) = StoryBands.objects.filter(article=old).values_list(*BAND_COLUMNS)
+        StoryBands.objects.all().delete()
+        StoryKey.objects.bulk_create(
+            StoryKey(article=old, key=key, published_epoch=0) for key in bands
+        )
+        copy = story(*CHIPS, web_url="https://other.example/copy")
+        migration.sign_and_cluster_stories(apps, None)
+        kinds = {key_kind(key) for key in StoryKey.objects.values_list("key", flat=True)}
+        assert kinds == {ADDRESS_KIND}
+        assert list(StoryBands.objects.values_list(*BAND_COLUMNS)) == [bands, bands]
+        assert together(old, copy)
+
     def test_stories_of_one_import_meet_each_other(self):
         """New stories of one batch match each other as well as the stored ones."""
         first = story(*MARKET, web_url="https://a.example/1")
