@@ -1,21 +1,33 @@
-"""A sitemap section's page: written from rows where its sitemap can, else the framework's.
+"""The sitemap's index and sections: the framework's answers, written as strings where it pays.
 
-A sitemap with a ``urls(page, address)`` method (``sitemaps.ArticleSitemap``) has its
-page written here as strings, byte for byte what the framework's ``sitemap.xml``
-template renders (tested against it), with the same headers and the same 404s; the
-small sections keep the framework's view.
+The index is the framework's view (which sections, how many pages, their
+``lastmod``, the headers) with its list written here rather than through the
+``sitemap_index.xml`` template, which formatted the same date once per entry
+(200 entries at a million stories, ~6 ms of CPU). A sitemap with a
+``urls(page, addresses)`` method (``sitemaps.ArticleSitemap``) has its page
+written here too, from rows, with the framework's headers and 404s; the small
+sections keep the framework's view. Both are byte for byte what the templates
+render (tested against them).
 """
+
+import html
 
 from django.contrib.sitemaps import views as framework
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse
+from django.template.defaultfilters import date
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.http import http_date
+from django.utils.timezone import template_localtime
 
 from .sitemaps import SITEMAPS
 
+INDEX_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+)
+INDEX_TAIL = "\n</sitemapindex>\n"
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
@@ -27,23 +39,51 @@ PLACEHOLDER = "slug-placeholder"
 PLAIN_SLUG = frozenset("-_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def story_address(request, sitemap):
-    """``address(slug)``: a story's absolute address, escaped as the template escapes it.
+def story_addresses(request, sitemap):
+    """``addresses(slugs)``: the stories' absolute addresses, escaped as the template escapes them.
 
-    One ``reverse`` for the whole page, not one per story; a slug the path
-    converter would not take goes through ``reverse`` itself and fails as it did.
+    One ``reverse`` for the whole page, and one check of the page's slugs together;
+    a slug the path converter would not take sends the page through ``reverse``
+    itself, which fails as it did.
     """
     protocol = sitemap.get_protocol(request.scheme)
     origin = f"{protocol}://{get_current_site(request).domain}"
     before, after = reverse("articles:detail", kwargs={"slug": PLACEHOLDER}).rsplit(PLACEHOLDER)
-    before, after = escape(origin + before), escape(after)
+    # Plain text: a SafeString would be turned into text again for every row.
+    before, after = html.escape(origin + before), html.escape(after)
 
-    def address(slug):
-        if slug and PLAIN_SLUG.issuperset(slug):
-            return f"{before}{slug}{after}"
-        return escape(origin + reverse("articles:detail", kwargs={"slug": slug}))
+    def addresses(slugs):
+        if all(slugs) and PLAIN_SLUG.issuperset("".join(slugs)):
+            return [f"{before}{slug}{after}" for slug in slugs]
+        return [html.escape(origin + reverse("articles:detail", kwargs={"slug": s})) for s in slugs]
 
-    return address
+    return addresses
+
+
+def index(request):
+    """``/sitemap.xml``: the framework's index of every section's pages."""
+    response = framework.index(request, SITEMAPS, sitemap_url_name="sitemap-section")
+    written = HttpResponse(
+        INDEX_HEAD + "".join(index_entries(response.context_data["sitemaps"])) + INDEX_TAIL,
+        content_type=response["Content-Type"],
+    )
+    for header in ("Last-Modified", "X-Robots-Tag"):
+        if header in response:
+            written[header] = response[header]
+    return written
+
+
+def index_entries(items):
+    """The ``<sitemap>`` elements of the index's items, each date formatted once."""
+    formatted = {}
+    for item in items:
+        lastmod = ""
+        if item.last_mod:
+            if item.last_mod not in formatted:
+                shown = date(template_localtime(item.last_mod), "c")
+                formatted[item.last_mod] = f"<lastmod>{html.escape(shown)}</lastmod>"
+            lastmod = formatted[item.last_mod]
+        yield f"<sitemap><loc>{html.escape(item.location)}</loc>{lastmod}</sitemap>"
 
 
 def section(request, section):
@@ -63,7 +103,7 @@ def written_section(request, sitemap):
         raise Http404(f"Page {number} empty") from None
     except PageNotAnInteger:
         raise Http404(f"No page '{number}'") from None
-    elements, latest = sitemap.urls(page, story_address(request, sitemap))
+    elements, latest = sitemap.urls(page, story_addresses(request, sitemap))
     headers = {"Last-Modified": http_date(latest.timestamp())} if latest else None
     return HttpResponse(
         HEAD + "".join(elements) + TAIL, content_type="application/xml", headers=headers

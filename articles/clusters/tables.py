@@ -1,4 +1,4 @@
-"""The key tables' SQLite shape, made by the migrations that create them (0019, 0023)."""
+"""The key tables' SQLite shape, made by the migrations that create them (0019, 0024)."""
 
 
 def remake_without_rowid(schema_editor, table):

@@ -234,3 +234,49 @@ class TestEachToolInTheStorysHistory:
         act(editor_client, CLUSTERS, "publish_lead_only", [cluster])
         lead = f"Published as the lead of cluster {cluster}"
         assert self.shows(editor_client, second, lead, logged="Changed Published.")
+
+
+class TestStoryAddedInTheAdmin:
+    """A story added by hand is in a cluster at once, not only after the next import."""
+
+    def add_story(self, client, **fields):
+        from .change_form import change_form_data as posted
+
+        data = posted(client.get(reverse("admin:articles_article_add")), **fields)
+        response = client.post(reverse("admin:articles_article_add"), data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        return Article.objects.get(web_url=fields["web_url"])
+
+    def fields(self, n, **extra):
+        return {
+            "title": "kyocerachip kyoceraprinter kyoceralaunch kyocerasoc",
+            "excerpt": "kyocerareport from kyoceraoutlet.",
+            "web_url": f"https://added{n}.example/kyocera",
+            "original_url": "https://source.example/kyocera",
+            "type": "article",
+            "published_at_0": T0.date().isoformat(),
+            "published_at_1": "12:00:00",
+            "provider": str(ProviderFactory(domain=f"added{n}.example").pk),
+            "topics": [],
+            **extra,
+        }
+
+    def test_joins_the_cluster_of_its_other_coverage(self, admin_client):
+        first, second = story_cluster(2)
+        added = self.add_story(admin_client, **self.fields(1))
+        assert added.cluster_id == first.cluster_id == second.cluster_id
+        assert Article.objects.filter(cluster_id=first.cluster_id).count() == 3
+
+    def test_a_story_with_no_other_coverage_is_a_cluster_of_one(self, admin_client):
+        story_cluster(2)
+        added = self.add_story(
+            admin_client,
+            **self.fields(
+                2,
+                title="Lonely zeppelin regatta over the lake",
+                excerpt="Nothing else reports it.",
+                original_url="https://elsewhere.example/zeppelin",
+            ),
+        )
+        assert added.cluster_id is not None
+        assert list(Article.objects.filter(cluster_id=added.cluster_id)) == [added]

@@ -9,19 +9,12 @@ from django.urls import reverse
 
 from articles.models import Article, Topic
 from articles.tests.factories import ArticleFactory, ProviderFactory, TopicFactory
+from articles.tests.sitemap_helpers import every_section
 from providers.models import Provider
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def sitemaps(client):
-    """The text of every sitemap section the index names."""
-    index = client.get("/sitemap.xml").content.decode()
-    sections = re.findall(r"<loc>http://testserver(/[^<]+)</loc>", index)
-    assert len(sections) >= 4
-    return "".join(client.get(section).content.decode() for section in sections)
 
 
 def story_page(client, article):
@@ -141,7 +134,7 @@ class TestNamesKnownOnlyThroughDrafts:
         assert client.get("/feeds/rss/", {"topic": topic.slug}).status_code == 400
         feed = client.get("/feeds/atom/", {"provider": outlet.domain}).content.decode()
         assert "Hush Weekly" not in feed
-        sitemap = sitemaps(client)
+        sitemap = every_section(client)
         assert "/topics/" not in sitemap
         assert "/providers/" in sitemap  # the public story's outlet
         assert "hush.example" not in sitemap
@@ -155,7 +148,7 @@ class TestNamesKnownOnlyThroughDrafts:
         assert "Secret project" in client.get("/").content.decode()
         feed = client.get("/feeds/rss/", {"provider": outlet.domain})
         assert "Hush Weekly" in feed.content.decode()
-        sitemap = sitemaps(client)
+        sitemap = every_section(client)
         assert "/topics/secret-project/" in sitemap
         assert "/providers/hush.example/" in sitemap
 
@@ -165,7 +158,7 @@ class TestNamesKnownOnlyThroughDrafts:
         assert client.get(topic.get_absolute_url()).status_code == 200
         assert client.get(outlet.get_absolute_url()).status_code == 200
         assert "Empty shelf" in client.get("/").content.decode()
-        sitemap = sitemaps(client)
+        sitemap = every_section(client)
         assert "/topics/empty-shelf/" in sitemap
         assert "/providers/quiet.example/" in sitemap
 

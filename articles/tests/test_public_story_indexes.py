@@ -11,8 +11,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article
-from articles.sitemap_pages import first_keys
 from articles.tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,13 +59,3 @@ def test_the_heat_sort_lists_scored_stories_first(client, stories):
     page = client.get("/?sort=heat").content.decode()
     positions = [page.index(title) for title in ("Hot", "Cool", "Unscored")]
     assert positions == sorted(positions) and "Draft" not in page
-
-
-@pytest.mark.postgres
-def test_the_sitemap_keys_read_the_date_index_alone(stories):
-    """first_keys hops down article_public_date_idx without reading the table."""
-    public = Article.objects.published()
-    with CaptureQueriesContext(connection) as queries:
-        first_keys(public, ("-published_at", "-id"), 2)
-    shown = plan(queries[-1]["sql"])
-    assert "Index Only Scan using article_public_date_idx" in shown, shown

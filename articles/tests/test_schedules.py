@@ -20,6 +20,7 @@ from articles.models import Article, Cluster, Correction, Pin
 from articles.schedules import last_public_change, next_public_change
 from articles.tests.factories import ArticleFactory, ProviderFactory, TopicFactory
 from articles.tests.helpers import news_text, run_import, write
+from articles.tests.sitemap_helpers import every_section, section_path
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ PATHS = {
     "json feed": ("/feeds/json/", lambda r: TITLE in r.content.decode()),
     "api": ("/api/news/", lambda r: TITLE in api_titles(r)),
     "api topic": ("/api/news/marvels/", lambda r: TITLE in api_titles(r)),
-    "sitemap": ("/sitemap-articles.xml", lambda r: "/articles/embargoed-marvel/" in r.text),
+    "sitemap": ("/sitemap.xml", lambda r: "/articles/embargoed-marvel/" in every_section(r.client)),
     "cluster coverage": ("/articles/other-copy/", lambda r: TITLE in r.content.decode()),
     "corrections": ("/corrections/", lambda r: TITLE in r.content.decode()),
     "api collapsed": ("/api/news/?collapse=clusters", lambda r: TITLE in api_titles(r)),
@@ -203,34 +204,32 @@ class TestNextChange:
 class TestSitemapLastModified:
     """The sitemap's Last-Modified moves when an embargo lifts or falls: no stale 304."""
 
-    def last_modified(self, client):
-        response = client.get("/sitemap-articles.xml")
+    def last_modified(self, client, story):
+        response = client.get(section_path(story))
         return parse_http_date(response.headers["Last-Modified"])
 
     def test_moves_when_an_embargo_lifts_and_when_one_falls(self, client):
         long_ago = timezone.now() - 30 * 24 * HOUR
-        ArticleFactory()
+        shown = ArticleFactory()  # its section is the one asked for
         story = ArticleFactory(publish_at=timezone.now() + HOUR)
         Article.objects.update(updated_at=long_ago)
-        first = self.last_modified(client)
-        since = client.get("/sitemap-articles.xml", headers={"if-modified-since": http_date(first)})
+        first = self.last_modified(client, shown)
+        since = client.get(section_path(shown), headers={"if-modified-since": http_date(first)})
         assert since.status_code == 304
         lifted_at = timezone.now().replace(microsecond=0) - dt.timedelta(seconds=5)
         Article.objects.filter(pk=story.pk).update(publish_at=lifted_at)
-        assert self.last_modified(client) == int(lifted_at.timestamp()) > first
-        response = client.get(
-            "/sitemap-articles.xml", headers={"if-modified-since": http_date(first)}
-        )
+        assert self.last_modified(client, shown) == int(lifted_at.timestamp()) > first
+        response = client.get(section_path(shown), headers={"if-modified-since": http_date(first)})
         assert response.status_code == 200
         fell_at = timezone.now().replace(microsecond=0) - dt.timedelta(seconds=1)
         Article.objects.filter(pk=story.pk).update(unpublish_at=fell_at)
-        assert self.last_modified(client) == int(fell_at.timestamp())
+        assert self.last_modified(client, shown) == int(fell_at.timestamp())
         assert last_public_change() == fell_at
 
     def test_a_lifted_story_is_dated_by_its_lift(self, client):
         lifted_at = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=5)
         story = ArticleFactory(slug="lifted", publish_at=lifted_at)
         Article.objects.filter(pk=story.pk).update(updated_at=lifted_at - 24 * HOUR)
-        body = client.get("/sitemap-articles.xml").content.decode()
+        body = client.get(section_path(story)).content.decode()
         entry = re.search(r"<url><loc>[^<]*/articles/lifted/</loc><lastmod>([^<]+)<", body)
         assert entry and entry.group(1).startswith(lifted_at.date().isoformat())

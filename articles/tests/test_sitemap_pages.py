@@ -1,7 +1,8 @@
-"""The stories' sitemap sections: paged by kept keys, written from rows, the framework's bytes."""
+"""The stories' sitemap sections: fixed ranges of ids, written from rows, the framework's bytes."""
 
 import datetime as dt
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.contrib.sitemaps import Sitemap
@@ -14,25 +15,26 @@ from django.utils import timezone
 
 from articles import sitemaps
 from articles.models import Article
-from articles.sitemap_pages import at_or_after, first_keys
+from articles.sitemap_pages import IdRangePaginator
 from articles.tests.factories import ArticleFactory
-from newsroom import pagecache
+from articles.tests.test_public_story_indexes import plan
+from newsroom.http_urls import valid_http_url
 
 pytestmark = pytest.mark.django_db
 
 PER_PAGE = 3
-KEYS = re.compile("ROW_NUMBER|WITH RECURSIVE", re.IGNORECASE)  # first_keys' query
+LOC = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
 
 
 class ReferenceArticleSitemap(Sitemap):
-    """The stories' section as the framework made it before it was paged by key."""
+    """The stories' sections as the framework draws them: instances, a template row each."""
 
     changefreq = "weekly"
-    limit = PER_PAGE
 
-    def items(self):
+    @property
+    def paginator(self):
         stories = Article.objects.published().only("slug", "updated_at", "publish_at")
-        return stories.order_by("-published_at", "-id")
+        return IdRangePaginator(stories, PER_PAGE)
 
     def lastmod(self, item):
         return max(filter(None, (item.updated_at, item.publish_at)))
@@ -52,13 +54,16 @@ def small_sections(monkeypatch):
     monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", PER_PAGE)
 
 
+def section_of(story):
+    return (story.pk - 1) // PER_PAGE + 1
+
+
 @pytest.fixture
 def stories():
-    """Eight public stories (two at one time, one whose embargo lifted), a draft, an embargo."""
+    """Public stories over four sections, with a draft, an embargo and an ended story
+    among them, and one section in the middle left without a public story."""
     now = timezone.now()
-    same = now - dt.timedelta(days=3)
-    made = [ArticleFactory(published_at=now - dt.timedelta(days=day)) for day in (1, 2, 5, 6, 7)]
-    made += [ArticleFactory(published_at=same), ArticleFactory(published_at=same)]
+    made = [ArticleFactory(published_at=now - dt.timedelta(days=day)) for day in (1, 2, 5)]
     made.append(
         ArticleFactory(
             published_at=now - dt.timedelta(days=9), publish_at=now - dt.timedelta(minutes=1)
@@ -66,7 +71,27 @@ def stories():
     )
     ArticleFactory(published=False)
     ArticleFactory(publish_at=now + dt.timedelta(days=1))
+    ArticleFactory(
+        unpublish_at=now - dt.timedelta(minutes=1), publish_at=now - dt.timedelta(days=1)
+    )
+    # Drafts up to a section's end, then a section of drafts only, then public stories.
+    while Article.objects.latest("pk").pk % PER_PAGE:
+        ArticleFactory(published=False)
+    hidden = [ArticleFactory(published=False) for _ in range(PER_PAGE)]
+    assert section_of(hidden[0]) == section_of(hidden[-1])
+    made += [ArticleFactory(), ArticleFactory(published_at=now)]
     return made
+
+
+@pytest.fixture
+def empty_section(stories):
+    """The section between the stories' that holds drafts only."""
+    return section_of(stories[-2]) - 1
+
+
+def sections(stories):
+    first, last = section_of(stories[0]), section_of(stories[-1])
+    return range(first, last + 1)
 
 
 def reference(path, query=""):
@@ -90,11 +115,32 @@ def answered(client, path, query=""):
     return response.status_code, body, response.get("Last-Modified")
 
 
+def listed(client):
+    """Every story address the sitemap index leads to, with repeats."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    found = []
+    for section in index.iter(LOC):
+        if "sitemap-articles" in section.text:
+            page = client.get(section.text.removeprefix("http://testserver"))
+            assert page.status_code == 200, section.text
+            found += [loc.text for loc in ET.fromstring(page.content).iter(LOC)]
+    return found
+
+
 @pytest.mark.usefixtures("small_sections")
 class TestSameBytesAsTheFramework:
-    @pytest.mark.parametrize("query", ["", "?p=1", "?p=2", "?p=3", "?p= 2", "?p=4", "?p=0", "?p=x"])
-    def test_each_page(self, client, stories, query):
-        """Every page, the index's page numbers and the 404s past them, byte for byte."""
+    def test_each_section(self, client, stories, empty_section):
+        """Every section (one empty), the one past the last and page 1, byte for byte."""
+        numbers = [*sections(stories), sections(stories)[-1] + 1, 1]
+        assert empty_section in numbers
+        for number in numbers:
+            query = f"?p={number}"
+            assert answered(client, "/sitemap-articles.xml", query) == reference(
+                "/sitemap-articles.xml", query
+            ), number
+
+    @pytest.mark.parametrize("query", ["", "?p= 2", "?p=0", "?p=-1", "?p=x", "?p=2.0", "?p=9" * 30])
+    def test_odd_page_numbers(self, client, stories, query):
         assert answered(client, "/sitemap-articles.xml", query) == reference(
             "/sitemap-articles.xml", query
         )
@@ -102,72 +148,104 @@ class TestSameBytesAsTheFramework:
     def test_the_index(self, client, stories):
         ours = answered(client, "/sitemap.xml")
         assert ours == reference("/sitemap.xml")
-        assert b"sitemap-articles.xml?p=3<" in ours[1]
-        assert b"?p=4" not in ours[1]
+        last = sections(stories)[-1]
+        assert f"sitemap-articles.xml?p={last}<".encode() in ours[1]
+        assert f"?p={last + 1}<".encode() not in ours[1]
 
     def test_no_story_yet(self, client):
         assert answered(client, "/sitemap-articles.xml") == reference("/sitemap-articles.xml")
         assert answered(client, "/sitemap.xml") == reference("/sitemap.xml")
+        assert answered(client, "/sitemap-articles.xml", "?p=2")[0] == 404
+
+    def test_a_lastmod_day_in_another_time_zone(self, client, settings):
+        """The day is the current time zone's, as the template's ``date`` filter shows it,
+        and so is the index's time."""
+        settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14: the day differs from UTC's
+        story = ArticleFactory()
+        Article.objects.filter(pk=story.pk).update(
+            updated_at=dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
+        )
+        query = f"?p={section_of(story)}"
+        ours = answered(client, "/sitemap-articles.xml", query)
+        assert b"<lastmod>2025-03-02</lastmod>" in ours[1]
+        assert ours == reference("/sitemap-articles.xml", query)
+        index = answered(client, "/sitemap.xml")
+        assert b"+14:00</lastmod>" in index[1]
+        assert index == reference("/sitemap.xml")
 
     def test_a_slug_the_converter_would_not_take_fails_as_before(self, client, stories):
         Article.objects.filter(pk=stories[0].pk).update(slug="café")
+        query = f"?p={section_of(stories[0])}"
         with pytest.raises(Exception) as ours:
-            client.get("/sitemap-articles.xml")
+            client.get("/sitemap-articles.xml" + query)
         with pytest.raises(Exception) as theirs:
-            reference("/sitemap-articles.xml")
+            reference("/sitemap-articles.xml", query)
         assert type(ours.value) is type(theirs.value)
-
-    def test_a_full_section(self, client, monkeypatch):
-        """Nine stories, three full pages, a fourth page is a 404."""
-        monkeypatch.setattr(ReferenceArticleSitemap, "limit", PER_PAGE)
-        for _ in range(9):
-            ArticleFactory()
-        for query in ("?p=3", "?p=4"):
-            assert answered(client, "/sitemap-articles.xml", query) == reference(
-                "/sitemap-articles.xml", query
-            )
 
 
 @pytest.mark.usefixtures("small_sections")
-class TestPagedByKey:
-    def test_no_offset_past_one_page(self, client, stories):
-        """A deep page reads its own rows from its first key; finding the keys skips
-        at most a page's rows at a time (PostgreSQL's hops)."""
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get("/sitemap-articles.xml?p=3").status_code == 200
-        skipped = [int(n) for q in queries for n in re.findall(r"OFFSET (\d+)", q["sql"])]
-        assert queries and all(n < PER_PAGE for n in skipped)
+class TestSectionsByIds:
+    def test_every_public_story_in_exactly_one_section(self, client, stories):
+        """The index leads to each public story once, and to nothing the public rule hides."""
+        public = Article.objects.published()
+        expected = sorted(f"http://testserver{story.get_absolute_url()}" for story in public)
+        assert sorted(listed(client)) == expected
+        assert len(expected) == len(stories)
 
-    def test_keys_made_once_per_generation(self, client, stories, memory_page_cache):
-        """The index and every page share one numbered scan until public content changes."""
+    def test_every_address_is_a_valid_http_url(self, client, stories):
+        """Each ``<loc>``, the index's and the stories', is an http(s) URL already encoded."""
+        ArticleFactory(slug="Under_score-2")
+        index = ET.fromstring(client.get("/sitemap.xml").content)
+        addresses = [loc.text for loc in index.iter(LOC)] + listed(client)
+        assert "http://testserver/articles/Under_score-2/" in addresses
+        assert [valid_http_url(address) for address in addresses] == addresses
 
-        def numbered(path):
-            with CaptureQueriesContext(connection) as queries:
-                body = client.get(path).content.decode()
-            return sum(KEYS.search(q["sql"]) is not None for q in queries), body
+    def test_a_section_holds_the_ids_it_names(self, client, stories):
+        for story in stories:
+            body = client.get(f"/sitemap-articles.xml?p={section_of(story)}").content
+            assert story.get_absolute_url().encode() in body
 
-        assert numbered("/sitemap.xml")[0] == 1
-        made, body = numbered("/sitemap-articles.xml?p=3")
-        assert made == 0 and stories[-1].get_absolute_url() in body
-        for _ in range(PER_PAGE):
+    def test_a_section_keeps_its_stories_when_newer_ones_come(self, client, stories):
+        """Addresses are stable: publishing more stories moves nobody between sections."""
+        path = f"/sitemap-articles.xml?p={section_of(stories[0])}"
+        before = client.get(path).content
+        for _ in range(PER_PAGE * 2):
             ArticleFactory(published_at=timezone.now())
-        pagecache.pages_changed()  # what a change of public content calls
-        made, body = numbered("/sitemap-articles.xml?p=4")
-        assert made == 1 and stories[-1].get_absolute_url() in body
+        assert client.get(path).content == before
 
-    def test_first_keys_are_every_pages_first_row(self, stories):
-        public = Article.objects.published()
-        ordering = ("-published_at", "-id")
-        rows = list(public.order_by(*ordering).values_list("published_at", "id"))
-        assert first_keys(public, ordering, PER_PAGE) == rows[::PER_PAGE]
-        for start in range(len(rows)):
-            after = public.filter(at_or_after(ordering, rows[start])).order_by(*ordering)
-            assert list(after.values_list("published_at", "id")) == rows[start:]
+    def test_a_section_without_public_stories_is_empty(self, client, empty_section):
+        """Holes of drafts: the section answers with no URL (as an empty site's page 1)."""
+        page = client.get(f"/sitemap-articles.xml?p={empty_section}")
+        assert page.status_code == 200 and b"<url>" not in page.content
+        assert "Last-Modified" not in page
 
-    def test_ascending_keys(self, stories):
-        public = Article.objects.published()
-        ordering = ("published_at", "id")
-        rows = list(public.order_by(*ordering).values_list("published_at", "id"))
-        for start in range(len(rows)):
-            after = public.filter(at_or_after(ordering, rows[start])).order_by(*ordering)
-            assert list(after.values_list("published_at", "id")) == rows[start:]
+    def test_hidden_stories_past_the_last_public_one_add_no_section(self, client, stories):
+        """The index ends at the highest public id: later drafts and embargoes do not show."""
+        last = sections(stories)[-1]
+        for _ in range(PER_PAGE * 2):
+            ArticleFactory(published=False)
+        ArticleFactory(publish_at=timezone.now() + dt.timedelta(hours=1))
+        index = client.get("/sitemap.xml").content
+        assert f"?p={last}<".encode() in index and f"?p={last + 1}<".encode() not in index
+        assert client.get(f"/sitemap-articles.xml?p={last + 1}").status_code == 404
+
+    def test_a_section_is_one_range_read(self, client, stories):
+        """No OFFSET, no search for where a section starts: the page's rows by id."""
+        number = section_of(stories[-1])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/sitemap-articles.xml?p={number}").status_code == 200
+        sql = " ".join(q["sql"] for q in queries)
+        assert "OFFSET" not in sql and not re.search("ROW_NUMBER|RECURSIVE", sql, re.I)
+        low = (number - 1) * PER_PAGE
+        assert re.search(rf'"id" > {low} AND "articles_article"."id" <= {low + PER_PAGE}', sql)
+
+
+def test_the_number_of_sections_reads_the_public_id_index(stories):
+    """The highest public id comes from article_public_id_idx, past any drafts above it,
+    not from a walk down the primary key through every newer story the public may not see."""
+    paginator = sitemaps.ArticleSitemap().paginator
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.num_pages >= 1
+    (query,) = queries
+    shown = plan(query["sql"])
+    assert "article_public_id_idx" in shown, shown
