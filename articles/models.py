@@ -656,7 +656,7 @@ class SourceFile(models.Model):
 
 
 # The clustering's own tables live with its code; importing them here registers them.
-from .clusters.models import StoryKey, StorySignature  # noqa: E402, F401
+from .clusters.models import StoryBands, StoryKey, StorySignature  # noqa: E402, F401
 from .corrections import Correction  # noqa: E402, F401 - public corrections of stories
 from .pins import Pin  # noqa: E402, F401 - featured slots
 from .rules.models import Rule, RuleHit  # noqa: E402, F401 - models of the rules package

@@ -13,6 +13,7 @@ them on its historical models.
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.apps import apps as django_apps
 from django.db import connections, router, transaction
@@ -23,8 +24,8 @@ from articles.ingest import writer
 from . import leads, outlets
 from .grouping import components
 from .matching import WINDOW, same_story
-from .models import epoch_seconds
-from .signatures import Signature, is_address_key, signed_many, wordings_of
+from .models import BAND_COLUMNS, epoch_seconds
+from .signatures import from_stored_form, is_address_key, signed_many
 
 CHUNK = 500
 
@@ -38,6 +39,10 @@ def _models(apps):
         get("articles", "StoryKey"),
         get("articles", "RelatedLink"),
     )
+
+
+def _bands_model(apps):
+    return apps.get_model("articles", "StoryBands")
 
 
 def refresh_signatures(article_ids, apps=django_apps):
@@ -59,11 +64,13 @@ class _Computed:
     found: dict
     signatures: list
     keys: list
+    bands: list
 
 
 def _compute_signatures(ids, apps, signed=None):
     """The chunk's signatures: ``signed`` ones as given (``{id: (signature, keys,
-    data_hash)}``, made by the importer's parse workers), the others from the database."""
+    stored form, data_hash)}``, made by the importer's parse workers), the others from
+    the database."""
     signed = signed or {}
     Article, _, _, _, RelatedLink = _models(apps)
     missing = [pk for pk in ids if pk not in signed]
@@ -92,13 +99,13 @@ def _compute_signatures(ids, apps, signed=None):
             (title, excerpt, published_at, urls, related[pk], related_texts[pk])
             for pk, title, excerpt, published_at, *urls, _ in rows
         )
-        for (pk, *_, data_hash), (signature, keys) in zip(rows, made, strict=True):
-            found[pk] = (signature, keys, data_hash)
-    computed = _Computed(ids=ids, found={}, signatures=[], keys=[])
+        for (pk, *_, data_hash), signed_story in zip(rows, made, strict=True):
+            found[pk] = (*signed_story, data_hash)
+    computed = _Computed(ids=ids, found={}, signatures=[], keys=[], bands=[])
     for pk in ids:
         if pk not in found:
             continue  # deleted meanwhile
-        signature, keys, data_hash = found[pk]
+        signature, keys, features, data_hash = found[pk]
         published_at = signature.published_at
         computed.found[pk] = (signature, keys)
         computed.signatures.append(
@@ -106,43 +113,43 @@ def _compute_signatures(ids, apps, signed=None):
                 "article_id": pk,
                 "published_at": published_at,
                 "data_hash": data_hash,
-                "words": sorted(signature.words),
-                "addresses": sorted(signature.addresses),
-                "links": sorted(signature.links),
-                "wordings": [sorted(words) for words in wordings_of(signature)[1:]],
+                "features": features,
             }
         )
         epoch = epoch_seconds(published_at)
-        computed.keys.extend((pk, key, epoch) for key in keys)
+        computed.keys.extend((pk, key, epoch) for key in keys.others)
+        computed.bands.extend((pk, wording, epoch, *row) for wording, row in enumerate(keys.bands))
     return computed
 
 
 def _store_signatures(computed, apps, created=frozenset()):
-    """Replace the chunk's stored signatures and keys; ``created``: stories just
-    created, which have none to delete (two DELETEs a batch of new stories fewer)."""
+    """Replace the chunk's stored signatures, keys and bands; ``created``: stories
+    just created, which have none to delete (three DELETEs a batch of new stories fewer)."""
     _, _, StorySignature, StoryKey, _ = _models(apps)
+    StoryBands = _bands_model(apps)
     stored = [pk for pk in computed.ids if pk not in created]
     if stored:
-        StoryKey.objects.filter(article_id__in=stored).delete()
-        StorySignature.objects.filter(article_id__in=stored).delete()
+        for model in (StoryKey, StoryBands, StorySignature):
+            model.objects.filter(article_id__in=stored).delete()
     # The importer's own executemany: the ORM's bulk_create cost more than the hashing.
     writer.insert_rows(StorySignature, computed.signatures)
-    _insert_keys(StoryKey, computed.keys)
-
-
-def _insert_keys(StoryKey, keys):
-    """``(story id, key, published_epoch)`` rows, ready for the database as they are."""
-    if not keys:
-        return
-    db = connections[router.db_for_write(StoryKey)]
-    meta, quote = StoryKey._meta, db.ops.quote_name
-    columns = ", ".join(
-        quote(meta.get_field(name).column) for name in ("article", "key", "published_epoch")
+    _insert_plain(StoryKey, ("article", "key", "published_epoch"), computed.keys)
+    _insert_plain(
+        StoryBands, ("article", "wording", "published_epoch", *BAND_COLUMNS), computed.bands
     )
+
+
+def _insert_plain(model, names, rows):
+    """Rows of these fields' values, ready for the database as they are (integers)."""
+    if not rows:
+        return
+    db = connections[router.db_for_write(model)]
+    meta, quote = model._meta, db.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in names)
+    values = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values})"
     with db.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s)", keys
-        )
+        cursor.executemany(sql, rows)
 
 
 def load_signatures(article_ids, apps=django_apps):
@@ -162,16 +169,10 @@ def _stored(article_ids, apps, story_fields=()):
     joined = [f"article__{name}" for name in story_fields]
     for start in range(0, len(ids), CHUNK):
         rows = StorySignature.objects.filter(article_id__in=ids[start : start + CHUNK])
-        for article_id, published_at, words, addresses, links, wordings, *story in rows.values_list(
-            "article_id", "published_at", "words", "addresses", "links", "wordings", *joined
+        for article_id, published_at, features, *story in rows.values_list(
+            "article_id", "published_at", "features", *joined
         ):
-            signature = Signature(
-                published_at=published_at,
-                words=frozenset(words),
-                addresses=frozenset(addresses),
-                links=frozenset(links),
-                wordings=frozenset(map(frozenset, wordings)),
-            )
+            signature = from_stored_form(published_at, features)
             yield article_id, signature, dict(zip(story_fields, story, strict=True))
 
 
@@ -179,9 +180,9 @@ def find_candidates(new, apps=django_apps):
     """For each new story (``{id: (signature, keys)}``), the stories sharing a key with it:
     stored ones inside its time window, and the other new ones.
 
-    Index range scans on (key, published_epoch), a few per batch of stories close
-    in time: the cost per story does not grow with the archive. Run before the new
-    stories' keys are stored, so the index returns only earlier stories and the
+    Index range scans on (key, published_epoch), a few per band and batch of stories
+    close in time: the cost per story does not grow with the archive. Run before the
+    new stories' keys are stored, so the index returns only earlier stories and the
     new ones meet each other here, in memory.
 
     A batch's range scan spans the whole batch's window, so it also returns stories
@@ -190,66 +191,90 @@ def find_candidates(new, apps=django_apps):
     key holds across time (``same_story`` joins any two stories sharing an
     address), and whole seconds lose none inside the window (``epoch_seconds``).
     """
-    StoryKey = _models(apps)[3]
+    StoryKey, StoryBands = _models(apps)[3], _bands_model(apps)
     window = WINDOW // dt.timedelta(seconds=1)
     epochs = {pk: epoch_seconds(signature.published_at) for pk, (signature, _) in new.items()}
-    holders = defaultdict(list)
+    # Most keys belong to one story: a key's first holder is kept apart, so the
+    # batch's some forty thousand keys make no list each.
+    first, more = {}, defaultdict(list)
     for pk, (_, keys) in new.items():
-        for key in keys:
-            holders[key].append(pk)
-    addresses = {key for key in holders if is_address_key(key)}
-    across_time = defaultdict(set)
-    for key, article_id, _ in _stories_with(StoryKey, addresses):
-        holders[key].append(article_id)
-    for key in addresses:
-        for pk in holders[key]:
-            across_time[pk].update(holders[key])
+        held = first.setdefault
+        for key in [key for key in chain(*keys.bands, keys.others) if held(key, pk) != pk]:
+            more[key].append(pk)
+    stored = defaultdict(list)
+    addresses = {key for _, keys in new.values() for key in keys.others if is_address_key(key)}
+    for key, article_id, epoch in _stories_with([(StoryKey, "key", addresses)]):
+        if article_id not in new:  # a rewritten story's old keys
+            stored[key].append(article_id)
+            epochs[article_id] = epoch
     ordered = sorted(new, key=lambda pk: new[pk][0].published_at)
     for group in _close_in_time(ordered, new):
         times = [epochs[pk] for pk in group]
         span = (min(times) - window, max(times) + window)
-        keys = {key for pk in group for key in new[pk][1]} - addresses
-        for key, article_id, epoch in _stories_with(StoryKey, keys, span):
-            holders[key].append(article_id)
-            epochs[article_id] = epoch
+        links = {key for pk in group for key in new[pk][1].others} - addresses
+        looked_up = [(StoryKey, "key", links)]
+        rows = [row for pk in group for row in new[pk][1].bands]
+        if rows:  # band b of every row is column b's look-up
+            columns = zip(BAND_COLUMNS, zip(*rows, strict=True), strict=True)
+            looked_up.extend((StoryBands, column, set(keys)) for column, keys in columns)
+        for key, article_id, epoch in _stories_with(looked_up, span):
+            if article_id not in new:
+                stored[key].append(article_id)
+                epochs[article_id] = epoch
+    # The keys one set of stories share (a story's 32 bands, often) meet them once.
+    meetings = defaultdict(set)
+    for key in stored.keys() | more.keys():
+        holders = (first[key], *more.get(key, ()))
+        meetings[holders, is_address_key(key)].update(holders, stored.get(key, ()))
+    near, same_address = defaultdict(set), defaultdict(set)
+    for (holders, across_time), others in meetings.items():
+        meeting = same_address if across_time else near
+        for pk in holders:
+            meeting[pk].update(others)
     found = {}
-    for pk, (_, keys) in new.items():
-        mine, same_address = epochs[pk], across_time[pk]
-        found[pk] = {
-            other
-            for other in {other for key in keys for other in holders[key]}
-            if other in same_address or abs(epochs[other] - mine) <= window
-        } - {pk}
+    for pk in new:
+        mine = epochs[pk]
+        inside = {other for other in near[pk] if abs(epochs[other] - mine) <= window}
+        found[pk] = (inside | same_address[pk]) - {pk}
     return found
 
 
-def _stories_with(StoryKey, keys, span=None):
-    """``(key, story id, published_epoch)`` of every stored key among ``keys`` (dated
-    within ``span``).
+def _stories_with(looked_up, span=()):
+    """``(key, story id, published_epoch)`` of every stored key among ``keys`` in
+    ``column`` of ``model``, for each ``(model, column, keys)`` (dated within ``span``).
 
-    Plain SQL: with thousands of keys per look-up, building the ORM's ``IN``
-    lookup cost more than the index scan itself.
+    Plain SQL: with thousands of keys per look-up, building the ORM's ``IN`` lookup
+    cost more than the index scan itself. Some thousands of keys a statement
+    (``UNION ALL``): a group of stories looks up 33 columns (32 bands, the links),
+    and as 33 statements they cost a third more than as one (measured).
     """
-    db = connections[router.db_for_read(StoryKey)]
-    meta, quote = StoryKey._meta, db.ops.quote_name
-    column = {
-        name: quote(meta.get_field(name).column) for name in ("key", "article", "published_epoch")
-    }
-    window = list(span or ())
+    db = connections[router.db_for_read(looked_up[0][0])]
+    # A spanned look-up also takes the span's two values: at most 33 of them a statement.
+    size = min(8000, (db.features.max_query_params or 65535) - len(span) * len(looked_up))
+    statements, parts, params = [], [], []
+    for model, column, keys in looked_up:
+        for part in _parts(list(keys), size):  # in any order: the index answers each key
+            if parts and len(params) + len(part) > size:
+                statements.append((parts, params))
+                parts, params = [], []
+            parts.append(_select_with(db, model, column, len(part), bool(span)))
+            params.extend([*part, *span])
+    if parts:
+        statements.append((parts, params))
     with db.cursor() as cursor:
-        for part in _parts(list(keys)):  # in any order: the index answers each key
-            sql = "SELECT {}, {}, {} FROM {} WHERE {} IN ({})".format(
-                column["key"],
-                column["article"],
-                column["published_epoch"],
-                quote(meta.db_table),
-                column["key"],
-                ", ".join(["%s"] * len(part)),
-            )
-            if window:
-                sql += " AND {} BETWEEN %s AND %s".format(column["published_epoch"])
-            cursor.execute(sql, [*part, *window])
+        for parts, params in statements:
+            cursor.execute(" UNION ALL ".join(parts), params)
             yield from cursor.fetchall()
+
+
+def _select_with(db, model, column, count, spanned):
+    """``(key, story id, published_epoch)`` of ``count`` keys in ``column``."""
+    meta, quote = model._meta, db.ops.quote_name
+    names = [quote(meta.get_field(name).column) for name in (column, "article", "published_epoch")]
+    sql = "SELECT {}, {}, {} FROM {} WHERE {} IN ({})".format(
+        *names, quote(meta.db_table), names[0], ", ".join(["%s"] * count)
+    )
+    return f"{sql} AND {names[2]} BETWEEN %s AND %s" if spanned else sql
 
 
 GROUP_SPAN = WINDOW * 2
@@ -471,7 +496,7 @@ def plan_recluster(apps=django_apps):
     node = {pk: row["web_url_hash"] for pk, row in stories.items()}
     edges = [
         (score, node[a], node[b])
-        for a, b in _candidate_pairs(StoryKey)
+        for a, b in _candidate_pairs(StoryKey, _bands_model(apps))
         if (score := same_story(signatures[a], signatures[b]))
     ]
     pinned = defaultdict(list)
@@ -504,23 +529,27 @@ def plan_recluster(apps=django_apps):
     return plan
 
 
-def _candidate_pairs(StoryKey):
-    """Pairs of stories sharing a key inside the window, streamed in key order."""
+def _candidate_pairs(StoryKey, StoryBands):
+    """Pairs of stories sharing a key inside the window, streamed in key order: the
+    address and link keys, then each band's column."""
     pairs = set()
-    bucket, bucket_key = [], None
     window = WINDOW // dt.timedelta(seconds=1)
-    rows = StoryKey.objects.order_by("key", "published_epoch", "article_id").values_list(
-        "key", "published_epoch", "article_id"
-    )
-    for key, published_at, article_id in rows.iterator(chunk_size=5000):
-        if key != bucket_key:
-            bucket, bucket_key = [], key
-        if not is_address_key(key):
-            while bucket and published_at - bucket[0][0] > window:
-                bucket.pop(0)
-        for _, other in bucket:
-            pairs.add((min(article_id, other), max(article_id, other)))
-        bucket.append((published_at, article_id))
+    streams = [(StoryKey, "key"), *((StoryBands, column) for column in BAND_COLUMNS)]
+    for model, column in streams:
+        bucket, bucket_key = [], None
+        rows = model.objects.order_by(column, "published_epoch", "article_id").values_list(
+            column, "published_epoch", "article_id"
+        )
+        for key, published_at, article_id in rows.iterator(chunk_size=5000):
+            if key != bucket_key:
+                bucket, bucket_key = [], key
+            if not is_address_key(key):
+                while bucket and published_at - bucket[0][0] > window:
+                    bucket.pop(0)
+            for _, other in bucket:
+                if other != article_id:  # two wordings of one story
+                    pairs.add((min(article_id, other), max(article_id, other)))
+            bucket.append((published_at, article_id))
     return sorted(pairs)
 
 

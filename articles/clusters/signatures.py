@@ -6,9 +6,11 @@ the same signature on every database and in every import order.
 
 import functools
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from datasketch import MinHash
@@ -27,6 +29,7 @@ ROWS_PER_BAND = 2
 candidate with probability 1 - (1 - 0.3²)³² ≈ 0.951 (0.977 with 40 bands), one at 0.41,
 the lowest rewrite in the dev set, 0.997, one at 0.5 > 0.9999. Each band is a key row a
 story; the rows were most of what clustering costs the import (docs/clusters.md)."""
+BANDS = PERMUTATIONS // ROWS_PER_BAND
 
 STOPWORDS = frozenset(
     """a about after all also an and any are as at be been before but by can could did do
@@ -90,15 +93,59 @@ def signature_of(title, excerpt, published_at, urls, related_urls, related_texts
     )
 
 
+class Keys(NamedTuple):
+    """A story's look-up keys, as they are stored (``models.StoryBands``, ``StoryKey``)."""
+
+    bands: list
+    """One list of ``BANDS`` band keys per word set long enough to match: the story's
+    own words first, then its wordings (``wordings_of``), band ``b`` at index ``b``."""
+    others: list
+    """Its address and related-link keys, sorted."""
+
+    def flat(self):
+        """Every key, sorted and distinct (a wording may repeat a band key)."""
+        return sorted({*(key for row in self.bands for key in row), *self.others})
+
+
 def signed_many(stories):
-    """``(signature, keys)`` of each story, band keys of all of them in one pass.
+    """``(signature, keys, stored form)`` of each story, band keys of all of them in
+    one pass (the stored form: :func:`stored_form`).
 
     A story is ``(title, excerpt, published_at, urls, related_urls, related_texts)``,
     the arguments of :func:`signature_of`. The importer's parse workers call this on
     the records they make, the clustering on stories read from the database.
     """
     signatures = [signature_of(*story) for story in stories]
-    return list(zip(signatures, keys_many(signatures), strict=True))
+    forms = map(stored_form, signatures)
+    return list(zip(signatures, keys_many(signatures), forms, strict=True))
+
+
+def stored_form(signature):
+    """The signature's sets as the one text column that stores them (compact JSON,
+    sorted): derived data only ever read whole, here, so no JSON column's work on
+    either side, and the parse workers make it beside the signature."""
+    return json.dumps(
+        [
+            sorted(signature.words),
+            sorted(signature.addresses),
+            sorted(signature.links),
+            [sorted(words) for words in wordings_of(signature)[1:]],
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def from_stored_form(published_at, text):
+    """The :class:`Signature` that :func:`stored_form` wrote."""
+    words, addresses, links, wordings = json.loads(text)
+    return Signature(
+        published_at=published_at,
+        words=frozenset(words),
+        addresses=frozenset(addresses),
+        links=frozenset(links),
+        wordings=frozenset(map(frozenset, wordings)),
+    )
 
 
 def keys_many(signatures):
@@ -110,7 +157,7 @@ def keys_many(signatures):
             owners.append(n)
     bands = [[] for _ in signatures]
     for n, keys in zip(owners, band_keys_many(word_sets), strict=True):
-        bands[n].extend(keys)
+        bands[n].append(keys)
     return [keys_of(signature, bands[n]) for n, signature in enumerate(signatures)]
 
 
@@ -123,7 +170,6 @@ KIND_SHIFT = 58
 (0-31) for a band key, or one of the two tags below."""
 ADDRESS_KIND = 62
 LINK_KIND = 63
-_BANDS = PERMUTATIONS // ROWS_PER_BAND
 _DROPPED = 3
 """Each band key keeps 29 of each of its two 32-bit MinHash values (6 + 2 × 29 = 64
 bits): two different pairs of values share a key with probability 2⁻⁵⁸, and a
@@ -182,10 +228,10 @@ def band_keys_many(word_sets):
         a, b = _PERMUTATIONS
         values = _fmix32(flat)[:, None] * a + b
         minima = np.minimum.reduceat(values, starts, axis=0).astype(np.uint32)
-        pairs = minima.astype(np.uint64).reshape(len(filled), _BANDS, ROWS_PER_BAND)
+        pairs = minima.astype(np.uint64).reshape(len(filled), BANDS, ROWS_PER_BAND)
         dropped = np.uint64(_DROPPED)
         keys = (
-            (np.arange(_BANDS, dtype=np.uint64) << np.uint64(KIND_SHIFT))
+            (np.arange(BANDS, dtype=np.uint64) << np.uint64(KIND_SHIFT))
             | ((pairs[:, :, 0] >> dropped) << np.uint64(29))
             | (pairs[:, :, 1] >> dropped)
         )
@@ -204,25 +250,23 @@ def _fmix32(values):
 
 
 def keys_of(signature, bands=None):
-    """Every look-up key of a story: band keys, address keys, related-link keys.
+    """Every look-up key of a story (:class:`Keys`): band keys, address keys,
+    related-link keys.
 
     Only keys that can make a match: no band keys for a wording too short to share
     ``MIN_SHARED_WORDS``, no link keys for a story listing fewer than
-    ``SHARED_LINKS`` (some forty rows a story are most of what clustering writes).
+    ``SHARED_LINKS`` (the keys are most of what clustering writes).
     ``bands``: the band keys of its words and wordings when already computed
     (``band_keys_many`` over those of ``wordings_of`` that are long enough).
     """
     if bands is None:
-        wordings = _matchable(wordings_of(signature))
-        bands = [key for keys in band_keys_many(wordings) for key in keys]
+        bands = band_keys_many(_matchable(wordings_of(signature)))
     links = signature.links if len(signature.links) >= SHARED_LINKS else ()
-    return sorted(
-        {
-            *bands,
-            *(_tagged(ADDRESS_KIND, key) for key in signature.addresses),
-            *(_tagged(LINK_KIND, key) for key in links),
-        }
-    )
+    others = {
+        *(_tagged(ADDRESS_KIND, key) for key in signature.addresses),
+        *(_tagged(LINK_KIND, key) for key in links),
+    }
+    return Keys(bands=bands, others=sorted(others))
 
 
 def _matchable(word_sets):

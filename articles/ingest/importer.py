@@ -24,6 +24,7 @@ from articles.review import import_actions
 from newsroom import pagecache
 
 from . import writer
+from .collector import long_lived_frozen
 from .parse import parse_many
 from .reading import IMPORTABLE_SUFFIXES
 
@@ -150,6 +151,10 @@ class _ImportRun:
         self.done = 0
 
     def execute(self):
+        with long_lived_frozen():
+            self._execute()
+
+    def _execute(self):
         pool = None
         try:
             pending = None

@@ -37,7 +37,8 @@ def parse_many(items):
 
 
 def sign(records):
-    """Give each news record its clustering signature and keys (``record["signed"]``).
+    """Give each news record its clustering signature, keys and the signature's stored
+    form (``record["signed"]``).
 
     Pure work on the record's own values, done here so the parse workers do it
     beside the writer instead of the writer's process after each batch. Where it
@@ -49,8 +50,8 @@ def sign(records):
         signed = signed_many(map(story_of, news))
     except Exception:  # the clustering's own path will meet and report it
         return
-    for record, (signature, keys) in zip(news, signed, strict=True):
-        record["signed"] = (signature, keys)
+    for record, signed_story in zip(news, signed, strict=True):
+        record["signed"] = signed_story
 
 
 def story_of(record):

@@ -14,24 +14,33 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.clusters import editing
 from articles.clusters.addresses import canonical_url
-from articles.clusters.assign import cluster_new_stories, recluster, refresh_signatures
+from articles.clusters.assign import (
+    cluster_new_stories,
+    load_signatures,
+    recluster,
+    refresh_signatures,
+)
 from articles.clusters.grouping import components
 from articles.clusters.matching import MIN_SHARED_WORDS, SHARED_LINKS, same_story
+from articles.clusters.models import BAND_COLUMNS
 from articles.clusters.signatures import (
     ADDRESS_KIND,
     DRAWN,
+    LINK_KIND,
     PERMUTATIONS,
     ROWS_PER_BAND,
     band_key,
     band_keys_many,
+    from_stored_form,
     is_address_key,
     key_kind,
     keys_many,
     keys_of,
     signature_of,
+    stored_form,
 )
 from articles.ingest.importer import import_paths
-from articles.models import Article, Cluster, StoryKey, StorySignature
+from articles.models import Article, Cluster, StoryBands, StoryKey, StorySignature
 
 from .factories import ArticleFactory, ProviderFactory, RelatedLinkFactory
 
@@ -197,14 +206,31 @@ class TestMatching:
         """Band keys keep their band, addresses and related links their own tags."""
         related = ["https://other.example/x", "https://third.example/y"]
         signature = signature_of(*CHIPS, T0, ["https://example.com/story"], related)
-        keys = keys_of(signature)
+        stored = keys_of(signature)
+        keys = stored.flat()
         kinds = [key_kind(key) for key in keys]
         assert all(-(2**63) <= key < 2**63 for key in keys)
         assert sorted(k for k in kinds if k < 62) == list(range(PERMUTATIONS // ROWS_PER_BAND))
+        # One row of bands per wording, band b in column b; the others stored apart.
+        assert [[key_kind(key) for key in row] for row in stored.bands] == [list(range(32))]
+        assert {key_kind(key) for key in stored.others} == {ADDRESS_KIND, LINK_KIND}
         assert kinds.count(62) == len(signature.addresses) == 1
         assert kinds.count(63) == len(signature.links) == 2
         assert [is_address_key(key) for key in keys].count(True) == 1
         assert band_key(39, 2**32 - 1, 2**32 - 1) < 0 < band_key(1, 0, 0)
+
+    def test_stored_form_gives_the_signature_back(self):
+        """One text column holds a signature's sets, wordings included, losslessly."""
+        related = ["https://other.example/x", "https://third.example/y"]
+        signature = signature_of(
+            *CHIPS,
+            T0,
+            ["https://example.com/story", "https://www.example.com/story/amp"],
+            related,
+            [("Ünïcode chips beat rivals in AI benchmark tests", CHIPS[1]), ("x", "")],
+        )
+        assert signature.wordings and signature.links and signature.addresses
+        assert from_stored_form(T0, stored_form(signature)) == signature
 
     def test_no_keys_that_can_never_match(self):
         """One related link cannot be two shared ones, four words cannot be five shared:
@@ -213,7 +239,8 @@ class TestMatching:
             "Chips beat rivals", "", T0, ["https://example.com/a"], ["https://other.example/x"]
         )
         assert len(short.words) < MIN_SHARED_WORDS and len(short.links) < SHARED_LINKS
-        assert [key_kind(key) for key in keys_of(short)] == [ADDRESS_KIND]
+        assert [key_kind(key) for key in keys_of(short).flat()] == [ADDRESS_KIND]
+        assert keys_of(short).bands == []
         assert keys_many([short]) == [keys_of(short)]
 
     def test_components_ignore_edge_order(self):
@@ -343,13 +370,11 @@ class TestClustering:
         assert together(stored, middle, late, moved)
 
     def test_migration_0021_deletes_the_dropped_bands_keys_only(self):
-        """Stored under 40 bands, a story keeps the keys of bands 0-31, its address and
-        link keys, which are exactly the keys it is signed with now."""
+        """Stored under 40 bands (all keys in StoryKey, as until 0024), a story keeps
+        the keys of bands 0-31, its address and link keys: the keys it is signed with now."""
         import importlib
 
         from django.apps import apps
-
-        from articles.clusters.signatures import DRAWN, LINK_KIND
 
         migration = importlib.import_module("articles.migrations.0021_story_keys_32_bands")
         related = ["https://other.example/x", "https://third.example/y"]
@@ -357,9 +382,12 @@ class TestClustering:
         for url in related:
             RelatedLinkFactory(article=kept, web_url=url)
         refresh_signatures([kept.pk])
-        top = 2**32 - 1
-        StoryKey.objects.create(article=kept, key=band_key(31, top, top), published_epoch=0)
+        (bands,) = keys_of(load_signatures([kept.pk])[kept.pk]).bands
+        StoryKey.objects.bulk_create(
+            StoryKey(article=kept, key=key, published_epoch=0) for key in bands
+        )
         now = set(StoryKey.objects.values_list("key", flat=True))
+        top = 2**32 - 1
         dropped = [band_key(32, 0, 0), *(band_key(b, top, top) for b in range(32, DRAWN // 2))]
         StoryKey.objects.bulk_create(
             StoryKey(article=kept, key=key, published_epoch=0) for key in dropped
@@ -367,6 +395,29 @@ class TestClustering:
         migration.delete_dropped_bands(apps, None)
         assert set(StoryKey.objects.values_list("key", flat=True)) == now
         assert {key_kind(key) for key in now} == {*range(32), ADDRESS_KIND, LINK_KIND}
+
+    def test_migration_0024_moves_band_keys_to_their_rows(self):
+        """A clustered story stored with its band keys in StoryKey (as until 0024), and
+        a new one without a cluster, leave the migration with their bands in one row per
+        wording, both clustered, together."""
+        import importlib
+
+        from django.apps import apps
+
+        migration = importlib.import_module("articles.migrations.0024_clustercost_story_bands")
+        old = story(*CHIPS, web_url="https://example.com/story")
+        cluster_new_stories()
+        (bands,) = StoryBands.objects.filter(article=old).values_list(*BAND_COLUMNS)
+        StoryBands.objects.all().delete()
+        StoryKey.objects.bulk_create(
+            StoryKey(article=old, key=key, published_epoch=0) for key in bands
+        )
+        copy = story(*CHIPS, web_url="https://other.example/copy")
+        migration.sign_and_cluster_stories(apps, None)
+        kinds = {key_kind(key) for key in StoryKey.objects.values_list("key", flat=True)}
+        assert kinds == {ADDRESS_KIND}
+        assert list(StoryBands.objects.values_list(*BAND_COLUMNS)) == [bands, bands]
+        assert together(old, copy)
 
     def test_stories_of_one_import_meet_each_other(self):
         """New stories of one batch match each other as well as the stored ones."""
@@ -585,7 +636,6 @@ class TestRealFiles:
         database gives (SQLite or PostgreSQL alike) is the method's own answer."""
         import_paths(_dev_files(), workers=1)
         ids = list(Article.objects.values_list("pk", flat=True))
-        from articles.clusters.assign import load_signatures
 
         signatures = load_signatures(ids)
         urls = dict(Article.objects.values_list("pk", "web_url"))
@@ -602,14 +652,17 @@ class TestRealFiles:
 
         def stored():
             signatures = StorySignature.objects.values_list(
-                "article_id", "published_at", "data_hash", "words", "addresses", "links", "wordings"
+                "article_id", "published_at", "data_hash", "features"
             )
             keys = StoryKey.objects.values_list("article_id", "key", "published_epoch")
-            return sorted(signatures), sorted(keys)
+            bands = StoryBands.objects.values_list(
+                "article_id", "wording", "published_epoch", *BAND_COLUMNS
+            )
+            return sorted(signatures), sorted(keys), sorted(bands)
 
         import_paths(_dev_files(), workers=1)
         at_import = stored()
-        assert at_import[0] and at_import[1]
+        assert at_import[0] and at_import[1] and at_import[2]
         refresh_signatures(sorted(Article.objects.values_list("pk", flat=True)))
         assert stored() == at_import
 
