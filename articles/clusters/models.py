@@ -56,7 +56,7 @@ class StoryBands(_StoryRows):
     keys are most of what clustering writes at import, and one row of 32 keys writes
     in well under half the time of 32 rows of one (docs/performance.md, "Cost at
     import"), as a row's own cost (its statement step, the table's B-tree) is most of
-    it. On SQLite the table is ``WITHOUT ROWID`` (migration 0024), stored in its
+    it. On SQLite the table is ``WITHOUT ROWID`` (migration 0025), stored in its
     primary key's order, so deleting a story's rows is a range of that B-tree.
     """
 

@@ -1,4 +1,4 @@
-"""The key tables' SQLite shape, made by the migrations that create them (0019, 0024)."""
+"""The key tables' SQLite shape, made by the migrations that create them (0019, 0025)."""
 
 
 def remake_without_rowid(schema_editor, table):

@@ -50,5 +50,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(without_rowid, migrations.RunPython.noop),
-        # The keys are written again by 0024, which signs every story with today's code.
+        # The keys are written again by 0025, which signs every story with today's code.
     ]

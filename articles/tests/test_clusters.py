@@ -370,7 +370,7 @@ class TestClustering:
         assert together(stored, middle, late, moved)
 
     def test_migration_0021_deletes_the_dropped_bands_keys_only(self):
-        """Stored under 40 bands (all keys in StoryKey, as until 0024), a story keeps
+        """Stored under 40 bands (all keys in StoryKey, as until 0025), a story keeps
         the keys of bands 0-31, its address and link keys: the keys it is signed with now."""
         import importlib
 
@@ -396,15 +396,15 @@ class TestClustering:
         assert set(StoryKey.objects.values_list("key", flat=True)) == now
         assert {key_kind(key) for key in now} == {*range(32), ADDRESS_KIND, LINK_KIND}
 
-    def test_migration_0024_moves_band_keys_to_their_rows(self):
-        """A clustered story stored with its band keys in StoryKey (as until 0024), and
+    def test_migration_0025_moves_band_keys_to_their_rows(self):
+        """A clustered story stored with its band keys in StoryKey (as until 0025), and
         a new one without a cluster, leave the migration with their bands in one row per
         wording, both clustered, together."""
         import importlib
 
         from django.apps import apps
 
-        migration = importlib.import_module("articles.migrations.0024_clustercost_story_bands")
+        migration = importlib.import_module("articles.migrations.0025_clustercost_story_bands")
         old = story(*CHIPS, web_url="https://example.com/story")
         cluster_new_stories()
         (bands,) = StoryBands.objects.filter(article=old).values_list(*BAND_COLUMNS)

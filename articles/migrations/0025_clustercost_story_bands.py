@@ -35,7 +35,7 @@ def sign_and_cluster_stories(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0023_sitemaps_public_id_idx'),
+        ('articles', '0024_filtered_topic_links_index'),
     ]
 
     operations = [
