@@ -84,3 +84,18 @@ class RelatedLinkFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Related story {n}")
     web_url = factory.Sequence(lambda n: f"https://elsewhere.example/{n}")
     provider = factory.LazyFunction(lambda: {"name": "Elsewhere", "domain": "elsewhere.example"})
+
+
+def one_story_from_three_outlets(t0, topics):
+    """One story told by three outlets an hour apart (one card, "also reported by")."""
+    return [
+        ArticleFactory(
+            title="Kyocera launches a chip",
+            web_url=f"https://outlet-c{n}.example/kyocera",
+            original_url="https://kyocera.example/news/chip",
+            provider=ProviderFactory(domain=f"outlet-c{n}.example"),
+            published_at=t0 + dt.timedelta(hours=n),
+            topics=topics,
+        )
+        for n in range(3)
+    ]

@@ -20,7 +20,13 @@ from articles import paging
 from articles.clusters.assign import cluster_new_stories
 from articles.models import Correction, Pin
 
-from .factories import ArticleFactory, ArticleImageFactory, ProviderFactory, TopicFactory
+from .factories import (
+    ArticleFactory,
+    ArticleImageFactory,
+    ProviderFactory,
+    TopicFactory,
+    one_story_from_three_outlets,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,15 +60,7 @@ def site():
         ],
     )
     t0 = dt.datetime(2025, 3, 1, 9, tzinfo=dt.UTC)
-    for n in range(3):  # one story told by three outlets: one card, "also reported by"
-        ArticleFactory(
-            title="Kyocera launches a chip",
-            web_url=f"https://outlet-c{n}.example/kyocera",
-            original_url="https://kyocera.example/news/chip",
-            provider=ProviderFactory(domain=f"outlet-c{n}.example"),
-            published_at=t0 + dt.timedelta(hours=n),
-            topics=[science, physics],
-        )
+    one_story_from_three_outlets(t0, topics=[science, physics])
     cluster_new_stories()
     kinds_of_topics = [[science], [science, sport], [physics], [sport, optics], [], [chemistry]]
     stories = []

@@ -18,7 +18,7 @@ from articles.clusters.assign import cluster_new_stories
 from articles.models import Correction, Pin
 from newsroom import precompiled, reversing
 
-from .factories import ArticleFactory, ProviderFactory, TopicFactory
+from .factories import ArticleFactory, ProviderFactory, TopicFactory, one_story_from_three_outlets
 from .public_support import full_story
 
 pytestmark = pytest.mark.django_db
@@ -31,15 +31,7 @@ def site():
     TopicFactory(name="Physics", slug="physics", parent=science)
     outlet = ProviderFactory(domain="daily.example", name="Daily")
     t0 = dt.datetime(2025, 3, 1, 9, tzinfo=dt.UTC)
-    for n in range(3):  # one story told by three outlets: one card, "also reported by"
-        ArticleFactory(
-            title="Kyocera launches a chip",
-            web_url=f"https://outlet-c{n}.example/kyocera",
-            original_url="https://kyocera.example/news/chip",
-            provider=ProviderFactory(domain=f"outlet-c{n}.example"),
-            published_at=t0 + dt.timedelta(hours=n),
-            topics=[science],
-        )
+    one_story_from_three_outlets(t0, topics=[science])
     cluster_new_stories()
     stories = [  # after the clustering: each stands alone
         full_story(
