@@ -356,7 +356,9 @@ class Article(models.Model):
         "Cluster",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # A cluster is deleted only once empty: deleting one with stories would leave
+        # them outside every cluster with the coverage of the one they left.
+        on_delete=models.PROTECT,
         related_name="stories",
         help_text="The same story as other outlets reported it; readers see the cluster once.",
     )

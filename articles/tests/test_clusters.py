@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
 from articles.clusters import editing
@@ -293,6 +294,23 @@ class TestClustering:
         editing.merge(clusters, admin_user)
         coverage = dict(Article.objects.values_list("pk", "coverage"))
         assert [coverage[a.pk] for a in (first, same_outlet, alone)] == [2, 2, 2]
+
+    def test_a_cluster_with_stories_cannot_be_deleted(self):
+        """Deleting a cluster that still has stories is refused, naming why: it would leave
+        them in no cluster, with the coverage of the one they left. Empty ones go."""
+        first = story("Kyocera launches a printer chip", web_url="https://www.news.example/k")
+        copy = story("Kyocera printer SoC (AMP)", web_url="https://news.example/k/amp")
+        cluster_new_stories()
+        cluster = Article.objects.get(pk=first.pk).cluster
+        with pytest.raises(ProtectedError, match="Article.cluster"):
+            cluster.delete()
+        assert set(Article.objects.values_list("pk", "cluster_id", "coverage")) == {
+            (first.pk, cluster.pk, 2),
+            (copy.pk, cluster.pk, 2),
+        }
+        empty = Cluster.objects.create()
+        empty.delete()
+        assert not Cluster.objects.filter(pk=empty.pk).exists()
 
     def test_same_topic_different_stories_stay_apart(self):
         """Two chip stories of one week are the same topic, not the same story."""
