@@ -2,6 +2,8 @@
 
 from django.apps import apps as django_apps
 
+from .membership import clusters_of
+
 
 def best_first(row):
     """Sort key of a cluster's stories: highest quality (unscored last), earliest, then URL."""
@@ -13,9 +15,7 @@ def stories_rescored(article_ids):
     """These stories' quality or time changed: the default leads of their clusters follow
     (an editor's chosen lead stays). Without this a copy scored above the lead stayed
     behind it, on the public list and in "publish the lead, hold the copies"."""
-    Article = django_apps.get_model("articles", "Article")
-    stories = Article.objects.filter(pk__in=list(article_ids)).exclude(cluster=None)
-    clusters = set(stories.values_list("cluster_id", flat=True))
+    clusters = clusters_of(article_ids)
     if clusters:
         refresh(clusters)
 

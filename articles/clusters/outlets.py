@@ -18,6 +18,7 @@ from django.apps import apps as django_apps
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 
 from . import leads
+from .membership import clusters_of
 
 
 def outlet_count(cluster_ref, apps=django_apps):
@@ -54,10 +55,7 @@ def stories_changed(article_ids, former_outlets=(), clusters=None, created=()):
     ``created``: new stories, whose clusters the clustering refreshed already.
     """
     article_ids = list(article_ids)
-    if clusters is None:
-        Article = django_apps.get_model("articles", "Article")
-        clusters = Article.objects.filter(pk__in=article_ids).values_list("cluster_id", flat=True)
-    clusters = set(clusters) - {None}
+    clusters = clusters_of(article_ids) if clusters is None else set(clusters) - {None}
     _store(clusters)
     if clusters:
         leads.refresh(clusters)  # a rewritten story may carry a new score or time
