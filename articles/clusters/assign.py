@@ -66,6 +66,16 @@ class _Computed:
     keys: list
     bands: list
 
+    def only(self, ids):
+        """The part of the chunk that is these stories'."""
+        return _Computed(
+            ids=[pk for pk in self.ids if pk in ids],
+            found={pk: found for pk, found in self.found.items() if pk in ids},
+            signatures=[row for row in self.signatures if row["article_id"] in ids],
+            keys=[row for row in self.keys if row[0] in ids],
+            bands=[row for row in self.bands if row[0] in ids],
+        )
+
 
 def _compute_signatures(ids, apps, signed=None):
     """The chunk's signatures: ``signed`` ones as given (``{id: (signature, keys,
@@ -335,32 +345,47 @@ def cluster_new_stories(apps=django_apps, article_ids=None, signed=None, created
 
 
 def reclaim_rewritten(article_ids, signed=None, apps=django_apps):
-    """Stories an import rewrote after clustering them earlier in the same run.
+    """Stories rewritten since they were clustered (a changed file, an editor's form).
 
-    The importer clusters each batch as it is written; a later file of the run may
-    carry the same story again. As if its last version had come first: alone in
-    its cluster (nothing matched the old words), it leaves the cluster and is
-    clustered again; in a larger one (another story matched it) it stays, with its
-    signature and keys renewed so later stories meet its current words.
+    Only those whose words, addresses, links or time changed: the others' signatures
+    stand. As if the new version had come first: alone in its cluster (nothing
+    matched the old words), a story leaves it, to be clustered again by
+    :func:`cluster_new_stories`; in a larger one (another story matched it), or
+    placed by an editor, it stays, with its signature and keys renewed so later
+    stories meet its current words (``cluster_stories`` re-judges it whole).
+    Returns the ids of the stories let go.
     """
-    Article, Cluster, *_ = _models(apps)
+    Article, Cluster, StorySignature, *_ = _models(apps)
+    computed = _compute_signatures(list(article_ids), apps, signed)
+    stored = {
+        pk: (features, published_at)
+        for pk, features, published_at in StorySignature.objects.filter(
+            article_id__in=computed.ids
+        ).values_list("article_id", "features", "published_at")
+    }
+    changed = [
+        row["article_id"]
+        for row in computed.signatures
+        if stored.get(row["article_id"]) != (row["features"], row["published_at"])
+    ]
     rows = list(
-        Article.objects.filter(pk__in=list(article_ids), cluster_pinned=False)
+        Article.objects.filter(pk__in=changed)
         .exclude(cluster=None)
-        .values_list("pk", "cluster_id")
+        .values_list("pk", "cluster_id", "cluster_pinned")
     )
     sizes = Counter(
-        Article.objects.filter(cluster_id__in={cid for _, cid in rows}).values_list(
+        Article.objects.filter(cluster_id__in={cid for _, cid, _ in rows}).values_list(
             "cluster_id", flat=True
         )
     )
-    alone = {pk: cid for pk, cid in rows if sizes[cid] == 1}
+    alone = {pk: cid for pk, cid, pinned in rows if sizes[cid] == 1 and not pinned}
     if alone:
         Article.objects.filter(pk__in=list(alone)).update(cluster=None)
         Cluster.objects.filter(pk__in=list(alone.values())).delete()
-    kept = [pk for pk, _ in rows if pk not in alone]
+    kept = {pk for pk, _, _ in rows if pk not in alone}
     if kept:
-        _store_signatures(_compute_signatures(kept, apps, signed), apps)
+        _store_signatures(computed.only(kept), apps)
+    return list(alone)
 
 
 def _cluster_chunk(new_rows, apps, signed=None, created=frozenset()):

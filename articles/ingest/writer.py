@@ -187,12 +187,7 @@ def write_news(records, lookups, now):
             for _, r, _ in changed
             if "signed" in r
         }
-        rewritten = [
-            ids[record_key(r)]
-            for _, r, status in changed
-            if status == "updated" and record_key(r) in lookups.created_hashes
-        ]
-        batch_written(created_ids, updated_ids, now, signed, rewritten)
+        batch_written(created_ids, updated_ids, now, signed)
         outlets.stories_changed(
             updated_ids, [row["provider_id"] for row in existing.values()], created=created_ids
         )
@@ -207,7 +202,7 @@ def write_news(records, lookups, now):
     return statuses
 
 
-def batch_written(created_ids, updated_ids, now, signed=None, rewritten=()):
+def batch_written(created_ids, updated_ids, now, signed=None):
     """What follows the rows of one batch, inside its transaction: the one place that
     knows which stories the batch created and which it rewrote (their children
     are written by now).
@@ -215,15 +210,16 @@ def batch_written(created_ids, updated_ids, now, signed=None, rewritten=()):
     Search vectors, versions and the rules for all of them; clusters for the
     new ones, batch by batch, so the clustering runs while the parse workers
     read the next files instead of after the last one (docs/performance.md);
-    ``signed``: the clustering signatures the parse workers made, by story id;
-    ``rewritten``: updated stories this run created (and clustered) before.
+    ``signed``: the clustering signatures the parse workers made, by story id.
+    Updated stories whose text changed are clustered again where nothing ties them
+    (``assign.reclaim_rewritten``).
     """
     written = created_ids + updated_ids
     update_search_vectors(written)
     record_import_versions(created_ids, updated_ids)
     after_import(written, now)
-    if rewritten:
-        assign.reclaim_rewritten(rewritten, signed)
+    if updated_ids:
+        assign.reclaim_rewritten(updated_ids, signed)
     assign.cluster_new_stories(article_ids=written, signed=signed, created=created_ids)
 
 

@@ -616,6 +616,40 @@ class TestClusteredBatchByBatch:
         assert together(x, y)
         assert Cluster.objects.count() == 1
 
+    def test_story_rewritten_in_a_later_run_is_clustered_by_its_new_version(self, tmp_path):
+        """A file changed since the last run: its story, alone in its cluster, is clustered
+        again by its new words; a change that leaves its words keeps its cluster."""
+        self.write(tmp_path, "a.md", MARKET[0], "https://one.example/x")
+        self.write(tmp_path, "b.md", CHIPS[0], "https://two.example/y", excerpt=CHIPS[1])
+        import_paths([tmp_path], workers=1)
+        x = Article.objects.get(web_url="https://one.example/x")
+        y = Article.objects.get(web_url="https://two.example/y")
+        assert not together(x, y)
+        kept = y.cluster_id
+        self.write(tmp_path, "b.md", CHIPS[0], "https://two.example/y", excerpt=CHIPS[1] + " ")
+        assert import_paths([tmp_path], workers=1).updated == 1
+        assert Article.objects.get(pk=y.pk).cluster_id == kept
+        self.write(tmp_path, "a.md", CHIPS[0], "https://one.example/x", excerpt=CHIPS[1])
+        assert import_paths([tmp_path], workers=1).updated == 1
+        assert together(x, y)
+        assert Cluster.objects.count() == 1
+
+    def test_later_stories_meet_a_rewritten_storys_new_words(self, tmp_path):
+        """Rewritten inside a cluster of two, a story stays, and its stored signature is
+        its new version's: a third outlet telling the new story finds it."""
+        self.write(tmp_path, "a.md", MARKET[0], "https://one.example/x")
+        self.write(tmp_path, "b.md", MARKET[0], "https://two.example/y")
+        import_paths([tmp_path], workers=1)
+        x = Article.objects.get(web_url="https://one.example/x")
+        y = Article.objects.get(web_url="https://two.example/y")
+        assert together(x, y)
+        self.write(tmp_path, "a.md", CHIPS[0], "https://one.example/x", excerpt=CHIPS[1])
+        import_paths([tmp_path], workers=1)
+        assert together(x, y)
+        self.write(tmp_path, "c.md", CHIPS[0], "https://three.example/z", excerpt=CHIPS[1])
+        import_paths([tmp_path], workers=1)
+        assert together(x, Article.objects.get(web_url="https://three.example/z"))
+
     def test_the_import_leaves_no_story_unclustered(self, tmp_path):
         texts = [MARKET, CHIPS, ("Tesla chief talks lidar", "Cameras are enough, he says.")]
         for n, (title, excerpt) in enumerate(texts):

@@ -280,3 +280,37 @@ class TestStoryAddedInTheAdmin:
         )
         assert added.cluster_id is not None
         assert list(Article.objects.filter(cluster_id=added.cluster_id)) == [added]
+
+    def change_story(self, client, article, **fields):
+        from .change_form import change_form_data as posted
+
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        response = client.post(url, posted(client.get(url), **fields))
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        return Article.objects.get(pk=article.pk)
+
+    def test_a_story_edited_to_tell_another_joins_its_cluster(self, admin_client):
+        """Its words changed, nothing tied it where it was: it is clustered again."""
+        first, second = story_cluster(2)
+        lonely = ArticleFactory(
+            title="Lonely zeppelin regatta over the lake",
+            excerpt="Nothing else reports it.",
+            provider=ProviderFactory(domain="zeppelin.example"),
+            published_at=T0,
+        )
+        cluster_new_stories(article_ids=[lonely.pk])
+        lonely.refresh_from_db()
+        assert lonely.cluster_id not in (None, first.cluster_id)
+        told = self.fields(3)
+        edited = self.change_story(
+            admin_client,
+            lonely,
+            **{name: told[name] for name in ("title", "excerpt", "original_url")},
+        )
+        assert edited.cluster_id == first.cluster_id == second.cluster_id
+        assert Article.objects.get(pk=first.pk).coverage == 3
+
+    def test_an_edit_that_leaves_the_words_keeps_the_cluster(self, admin_client):
+        (lonely,) = story_cluster(1, key="zeppelin")
+        edited = self.change_story(admin_client, lonely, quality="90")
+        assert (edited.quality, edited.cluster_id) == (90, lonely.cluster_id)
