@@ -6,7 +6,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.db.models import F
 from django.template.defaultfilters import truncatechars
 
-from ..clusters.assign import cluster_new_stories, reclaim_rewritten
+from ..clusters.assign import cluster_new_stories, cluster_rewritten
 from ..models import Article, ArticleImage, RelatedLink, RuleHit
 from ..paging import CappedQuerySetPaginator
 from ..review_states import record_editor_change
@@ -193,15 +193,16 @@ class ArticleAdmin(PlainListErrors, LabelledListEditMixin, SafeListEditMixin, ad
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        pk, unclustered = form.instance.pk, not change
         if form.instance.__dict__.pop("skip_history_when_saving", None):  # not a list edit
             versions.record_form_version(request, form, formsets, change)
-            if change:  # its words may have changed: clustered again unless tied
-                unclustered = bool(reclaim_rewritten([pk]))
-        if unclustered:
-            # Every story is in a cluster: one added (or let go) here joins its coverage,
-            # or starts a cluster of one, now, as an imported one does.
-            cluster_new_stories(article_ids=[pk])
+        if not change:
+            # Every story is in a cluster: one added here joins its coverage (or starts
+            # a cluster of one) now, as an imported one does, not at the next import.
+            cluster_new_stories(article_ids=[form.instance.pk])
+        elif any(formset.has_changed() for formset in formsets):
+            # Its related items are part of its words; the row's own fields were
+            # followed when it was saved (providers.signals).
+            cluster_rewritten([form.instance.pk])
 
     def list_edit_also_saves(self, obj, changed):
         return record_editor_change(obj, changed)

@@ -349,10 +349,11 @@ def reclaim_rewritten(article_ids, signed=None, apps=django_apps):
 
     Only those whose words, addresses, links or time changed: the others' signatures
     stand. As if the new version had come first: alone in its cluster (nothing
-    matched the old words), a story leaves it, to be clustered again by
-    :func:`cluster_new_stories`; in a larger one (another story matched it), or
-    placed by an editor, it stays, with its signature and keys renewed so later
-    stories meet its current words (``cluster_stories`` re-judges it whole).
+    matched the old words) and matching another story now, a story leaves it, to be
+    clustered again by :func:`cluster_new_stories`; in a larger one (another story
+    matched it), placed by an editor, or matching nothing, it stays, with its
+    signature and keys renewed so later stories meet its current words
+    (``cluster_stories`` re-judges it whole).
     Returns the ids of the stories let go.
     """
     Article, Cluster, StorySignature, *_ = _models(apps)
@@ -378,7 +379,9 @@ def reclaim_rewritten(article_ids, signed=None, apps=django_apps):
             "cluster_id", flat=True
         )
     )
-    alone = {pk: cid for pk, cid, pinned in rows if sizes[cid] == 1 and not pinned}
+    alone = _would_join(
+        {pk: cid for pk, cid, pinned in rows if sizes[cid] == 1 and not pinned}, computed, apps
+    )
     if alone:
         Article.objects.filter(pk__in=list(alone)).update(cluster=None)
         Cluster.objects.filter(pk__in=list(alone.values())).delete()
@@ -386,6 +389,35 @@ def reclaim_rewritten(article_ids, signed=None, apps=django_apps):
     if kept:
         _store_signatures(computed.only(kept), apps)
     return list(alone)
+
+
+def _would_join(alone, computed, apps):
+    """Of these stories alone in their clusters (``{id: cluster id}``), those whose new
+    words match another story: the others keep their cluster (and its id) as it is."""
+    new = {pk: computed.found[pk] for pk in alone}
+    found = find_candidates(new, apps)
+    signatures = {pk: signature for pk, (signature, _) in new.items()}
+    others = set().union(*found.values()) - signatures.keys()
+    signatures.update((pk, signature) for pk, signature, _ in _stored(others, apps))
+    return {
+        pk: cid
+        for pk, cid in alone.items()
+        if any(
+            same_story(signatures[pk], signatures[other])
+            for other in found[pk]
+            if other in signatures
+        )
+    }
+
+
+def cluster_rewritten(article_ids, apps=django_apps):
+    """Stories whose words may have changed outside an import (a form, a revert, a
+    script): those let go (:func:`reclaim_rewritten`) are clustered again at once.
+    Returns their ids."""
+    let_go = reclaim_rewritten(article_ids, apps=apps)
+    if let_go:
+        cluster_new_stories(apps, article_ids=let_go)
+    return let_go
 
 
 def _cluster_chunk(new_rows, apps, signed=None, created=frozenset()):

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
+from articles import history as versions
 from articles.clusters.assign import cluster_new_stories
 from articles.models import Article, Cluster
 
@@ -314,3 +315,47 @@ class TestStoryAddedInTheAdmin:
         (lonely,) = story_cluster(1, key="zeppelin")
         edited = self.change_story(admin_client, lonely, quality="90")
         assert (edited.quality, edited.cluster_id) == (90, lonely.cluster_id)
+
+
+class TestRewrittenByHand:
+    """A story whose words change through the ORM (a script, a version reverted) is
+    clustered by its new words, as one changed in its form or by an import is."""
+
+    def lonely(self, title="Lonely zeppelin regatta over the lake", domain="zeppelin.example"):
+        story = ArticleFactory(
+            title=title,
+            excerpt="Nothing else reports the regatta of zeppelins.",
+            web_url=f"https://{domain}/regatta",
+            provider=ProviderFactory(domain=domain),
+            published_at=T0,
+        )
+        cluster_new_stories(article_ids=[story.pk])
+        return Article.objects.get(pk=story.pk)
+
+    def test_a_script_saving_new_words(self):
+        first, _ = story_cluster(2)
+        lonely = self.lonely()
+        told = TestStoryAddedInTheAdmin().fields(3)
+        for name in ("title", "excerpt", "original_url"):
+            setattr(lonely, name, told[name])
+        lonely.save()
+        assert lonely.cluster_id == first.cluster_id
+        assert Article.objects.get(pk=first.pk).coverage == 3
+        # The instance knows its cluster now: saving it again keeps it.
+        lonely.quality = 80
+        lonely.save()
+        assert Article.objects.get(pk=lonely.pk).cluster_id == first.cluster_id
+
+    def test_a_reverted_version(self, editor):
+        lonely = self.lonely()
+        old = versions.versions_of(lonely.pk).first()
+        lonely.title = "A balloon race over the sea"
+        lonely.excerpt = "Nothing else reports the race of balloons."
+        lonely.save()
+        # New words that match nothing: it keeps its cluster, and the cluster its id.
+        assert Article.objects.get(pk=lonely.pk).cluster_id == lonely.cluster_id
+        # Its stored words are the new ones: the same regatta told elsewhere is apart.
+        elsewhere = self.lonely(domain="elsewhere.example")
+        assert elsewhere.cluster_id != Article.objects.get(pk=lonely.pk).cluster_id
+        versions.revert(lonely.pk, old, editor)
+        assert Article.objects.get(pk=lonely.pk).cluster_id == elsewhere.cluster_id
