@@ -242,7 +242,15 @@ class TestSectionsByIds:
 
 def test_the_number_of_sections_reads_the_public_id_index(stories):
     """The highest public id comes from article_public_id_idx, past any drafts above it,
-    not from a walk down the primary key through every newer story the public may not see."""
+    not from a walk down the primary key through every newer story the public may not see.
+
+    The plan is asked of statistics of such a table (drafts above the public stories,
+    ANALYZE inside the test's transaction): with the statistics other tests left, a
+    near-empty table, PostgreSQL could walk the key and find a public story at once."""
+    ArticleFactory.create_batch(200, published=False)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Article._meta.db_table}")
     paginator = sitemaps.ArticleSitemap().paginator
     with CaptureQueriesContext(connection) as queries:
         assert paginator.num_pages >= 1
