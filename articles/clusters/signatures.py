@@ -229,8 +229,8 @@ def band_keys_many(word_sets):
         starts = np.cumsum([0] + [len(sets[n]) for n in filled[:-1]])
         a, b = _PERMUTATIONS
         # One row per permutation, the words along it: the minimum of each word set is
-        # then a reduction along contiguous memory (along axis 0 it took 15 times longer,
-        # half the signing's time; docs/performance.md, "Cost at import").
+        # then a reduction along contiguous memory (along axis 0, over 1,000 stories'
+        # words, it took 15 times longer; docs/performance.md, "Cost at import").
         values = a[:, None] * _fmix32(flat)[None, :] + b[:, None]
         minima = np.minimum.reduceat(values, starts, axis=1).T.astype(np.uint32)
         pairs = minima.astype(np.uint64).reshape(len(filled), BANDS, ROWS_PER_BAND)
