@@ -235,7 +235,7 @@ def find_candidates(new, apps=django_apps):
     meetings = defaultdict(set)
     for key in stored.keys() | more.keys():
         holders = (first[key], *more.get(key, ()))
-        meetings[holders, is_address_key(key)].update(holders, stored.get(key, ()))
+        meetings[holders, key in addresses].update(holders, stored.get(key, ()))
     near, same_address = defaultdict(set), defaultdict(set)
     for (holders, across_time), others in meetings.items():
         meeting = same_address if across_time else near

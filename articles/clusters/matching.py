@@ -29,7 +29,7 @@ def word_overlap(first, second):
     shared = len(first & second)
     if shared < MIN_SHARED_WORDS:
         return 0.0
-    overlap = shared / len(first | second)
+    overlap = shared / (len(first) + len(second) - shared)  # the union's size, not built
     return overlap if overlap >= WORD_OVERLAP else 0.0
 
 
@@ -43,13 +43,14 @@ def same_story(first, second):
         return 3.0
     if abs(first.published_at - second.published_at) > WINDOW:
         return 0.0
-    if first.wordings or second.wordings:
-        overlap = max(
-            word_overlap(mine, theirs)
-            for mine in (first.words, *first.wordings)
-            for theirs in (second.words, *second.wordings)
-        )
-    else:  # most stories: one comparison, without the generator's cost
+    if first.wordings or second.wordings:  # the best of every pair of their wordings
+        overlap, theirs_all = 0.0, (second.words, *second.wordings)
+        for mine in (first.words, *first.wordings):
+            for theirs in theirs_all:
+                score = word_overlap(mine, theirs)
+                if score > overlap:
+                    overlap = score
+    else:  # most stories: one comparison
         overlap = word_overlap(first.words, second.words)
     if overlap:
         return 1.0 + overlap

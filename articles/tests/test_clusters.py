@@ -30,6 +30,7 @@ from articles.clusters.signatures import (
     LINK_KIND,
     PERMUTATIONS,
     ROWS_PER_BAND,
+    Signature,
     band_key,
     band_keys_many,
     from_stored_form,
@@ -124,6 +125,29 @@ class TestMatching:
         )
         assert same_story(first, second) > 0
         assert same_story(first, second) == same_story(second, first)
+
+    def test_score_is_the_best_jaccard_overlap_of_any_two_wordings(self):
+        """The score is 1 + the Jaccard overlap (shared words over the union's) of the
+        best-matching pair among both stories' own words and wordings, from either side."""
+        words = [f"word{n}" for n in range(40)]
+
+        def story(own, wordings=()):
+            return Signature(
+                published_at=T0,
+                words=frozenset(words[n] for n in own),
+                addresses=frozenset(),
+                links=frozenset(),
+                wordings=frozenset(frozenset(words[n] for n in w) for w in wordings),
+            )
+
+        plain = story(range(10))
+        assert same_story(plain, story(range(4, 14))) == pytest.approx(1 + 6 / 14)
+        # Its own words overlap 6/14, one wording 8/12, another 5/20 (under the threshold):
+        rewritten = story(range(4, 14), [range(2, 12), range(5, 20)])
+        assert same_story(plain, rewritten) == pytest.approx(1 + 8 / 12)
+        assert same_story(rewritten, plain) == same_story(plain, rewritten)
+        assert same_story(story(range(30, 40), [range(6)]), plain) == pytest.approx(1 + 6 / 10)
+        assert same_story(plain, story(range(10, 20), [range(6, 16)])) == 0
 
     def test_outside_the_window_no_match(self):
         first = signature_of(*MARKET, T0, ["https://a.example/1"], [])
