@@ -1,0 +1,85 @@
+"""Filtered, sorted lists find their page's ids from a sort's index alone (PostgreSQL).
+
+``keptlists.paged_rows`` and migration 0026: at a million stories a topic sorted by
+quality read 50,000 stories for 20 (its stories sort late), videos by heat 38,000.
+The plans are read with sorting and table scans priced out of the planner's reach,
+so a test table of a few rows gives the plan a large one does; the pages themselves
+are compared with the ORM's in ``test_precompiled_pages.py``.
+"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles import paging
+
+from .factories import ArticleFactory, TopicFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+@pytest.fixture
+def stories():
+    science = TopicFactory(name="Science", slug="science")
+    for n in range(6):
+        ArticleFactory(topics=[science], quality=n * 10, heat=n, type="video" if n % 2 else "")
+    ArticleFactory(quality=99)
+
+
+def paged_statement(client, path):
+    """The statement that read the page's rows by the ids of its subquery."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    found = [q["sql"] for q in queries if "LIMIT 21 OFFSET 0)" in q["sql"]]
+    assert len(found) == 1, [q["sql"][:200] for q in queries]
+    return found[0]
+
+
+def plan(sql):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_each_sorts_index_holds_what_a_page_of_ids_reads():
+    """The schedule, the cluster and every kept filter's column beside the sort's keys."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'article_walk%%'"
+        )
+        found = dict(cursor.fetchall())
+    assert set(found) == {f"article_walk_{s}_idx" for s in ("newest", "quality", "heat")}, found
+    for name, definition in found.items():
+        included = re.search(r"INCLUDE \((.*)\)", definition).group(1).split(", ")
+        wanted = {"publish_at", "unpublish_at", "cluster_id", "provider_id", "type"}
+        assert wanted <= set(included), definition
+        assert {"quality", "heat"} - set(included) <= {name.split("_")[2]}, definition
+
+
+@pytest.mark.parametrize(
+    ("path", "index"),
+    [
+        ("/topics/science/?sort=quality", "article_walk_quality_idx"),
+        ("/?type=video&sort=heat", "article_walk_heat_idx"),
+        ("/?topic=science&min_quality=10", "article_walk_newest_idx"),
+    ],
+)
+def test_a_long_list_walks_its_sorts_index_alone(client, stories, monkeypatch, path, index):
+    """Past ``paging.CAP`` stories the ids come from an index-only walk, a topic from a hash."""
+    monkeypatch.setattr(paging, "CAP", 1)
+    shown = plan(paged_statement(client, path))
+    assert f"Index Only Scan using {index}" in shown, shown
+    assert "topic" not in path or "hashed SubPlan" in shown, shown
+
+
+def test_a_short_list_is_found_first_then_sorted(client, stories, monkeypatch):
+    """Up to ``paging.CAP`` stories no walk can beat reading them: their order is one no
+    index serves (``search.order_matches``), and the walk's when the list is long."""
+    unindexed = re.compile(r'ORDER BY COALESCE\(("\w+")\."quality", \1\."quality"\) DESC')
+    assert unindexed.search(paged_statement(client, "/topics/science/?sort=quality"))
+    monkeypatch.setattr(paging, "CAP", 1)
+    assert not unindexed.search(paged_statement(client, "/topics/science/?sort=quality"))
