@@ -20,8 +20,13 @@ INDEXES = {
     f"INCLUDE ({SCHEDULE}, heat)",
     "article_walk_heat_idx": "(published, heat DESC NULLS LAST, published_at DESC, id DESC) "
     f"INCLUDE ({SCHEDULE}, quality)",
+    # A type and a minimum quality as one range: filters that together match few or no
+    # stories (every video unscored) were found by reading every video (150 ms a count).
+    "article_walk_type_quality_idx": "(published, type, quality DESC NULLS LAST, "
+    "published_at DESC, id DESC) INCLUDE (publish_at, unpublish_at, cluster_id, provider_id, heat)",
 }
-"""Each public sort's order (``filters.ArticleFilter.SORTS``) led by the public flag."""
+"""Each public sort's order (``filters.ArticleFilter.SORTS``) led by the public flag, and
+the type's stories by quality."""
 
 
 def create(apps, schema_editor):
