@@ -107,6 +107,13 @@ where it would search the links linearly for every story, and so dense a topic's
 stories are met soon by the join it plans."""
 
 
+HASHED_TOPICS_FOR = {"quality", "heat"}
+"""The sorts whose walks test a topic against a hash. Stories arrive in date order and a
+topic's spread through it, so a newest-first walk meets them soon and the join's few
+probes cost less than hashing the topic's links (25,000: 10 ms); a topic's stories
+may all score low or high, and then the walk is long."""
+
+
 def pages_by_ids(filters, sort, fixed):
     """Whether a kept list is paged by :func:`paged_rows`: on PostgreSQL, when filtered,
     fixed to an object or sorted, and not a search (whose order has its own guard)."""
@@ -126,15 +133,15 @@ def paged_rows(key, listed, sort, params, start, stop, *, size):
     stories from the table for 20 (280–450 ms). Here the page's ids come from a
     subquery that needs only the columns of migration 0026's covering indexes, so
     the walk reads index entries, not stories, and tests a topic against a hash
-    (:func:`filters.in_topic`); the rows are then read by id. ``size()``, the
-    paginator's count (exact up to ``paging.CAP``, else the planner's estimate,
-    both asked for the page anyway), picks the plan: a list of at most ``CAP``
+    (:func:`filters.in_topic`, :data:`HASHED_TOPICS_FOR`); the rows are then read by
+    id. ``size()``, the paginator's count (exact up to ``paging.CAP``, else the
+    planner's estimate, both asked for the page anyway), picks the plan: a list of at most ``CAP``
     stories is found first and sorted (``search.order_matches``' sort of the
     matches), as no walk can be cheaper than reading so few.
     """
     size = size()
     walk = size > paging.CAP
-    hashed = walk and size <= HASHED_TOPICS_UP_TO
+    hashed = walk and sort in HASHED_TOPICS_FOR and size <= HASHED_TOPICS_UP_TO
     plan = ("walk:hashed" if hashed else "walk") if walk else "sorted"
     fields = ArticleFilter.SORTS[sort or "newest"]
 
