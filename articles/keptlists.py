@@ -135,9 +135,9 @@ def paged_rows(key, listed, sort, params, start, stop, *, size):
     the walk reads index entries, not stories, and tests a topic against a hash
     (:func:`filters.in_topic`, :data:`HASHED_TOPICS_FOR`); the rows are then read by
     id. ``size()``, the paginator's count (exact up to ``paging.CAP``, else the
-    planner's estimate, both asked for the page anyway), picks the plan: a list of at most ``CAP``
-    stories is found first and sorted (``search.order_matches``' sort of the
-    matches), as no walk can be cheaper than reading so few.
+    planner's estimate, both asked for the page anyway), picks the plan: a list of
+    at most ``CAP`` stories is found first and sorted (``search.order_matches``'
+    sort of the matches), as no walk can be cheaper than reading so few.
     """
     size = size()
     walk = size > paging.CAP
