@@ -14,7 +14,7 @@ from . import keptlists
 from .cards import CARD_FIELDS
 from .clusters.public import one_per_cluster, other_outlet_count
 from .filterform import bound_form_html, empty_form_html, topic_choices
-from .filters import ArticleFilter, sets_no_filter
+from .filters import ArticleFilter, in_topic, sets_no_filter
 from .models import Article, public_rows
 from .paging import CappedPaginator, KeptList
 from .pins import featured
@@ -57,8 +57,11 @@ class FixedFilter:
             public = public.select_related(*self.related)
         return public.filter(**{self.field: value})
 
-    def narrow(self, articles, obj):
-        """``articles`` reaching ``obj`` (an instance, or its id)."""
+    def narrow(self, articles, obj, *, hashed_topics=False):
+        """``articles`` reaching ``obj`` (an instance, or its id); a topic as
+        ``filters.in_topic`` tests it with ``hashed_topics``."""
+        if self.stories == "topics":
+            return articles.filter(in_topic(obj, hashed=hashed_topics))
         return articles.filter(**{self.stories: obj})
 
     def query(self, obj):
@@ -149,17 +152,27 @@ class FilteredArticleListMixin:
             matches = partial(self.listed, sort="", shown=False)
             common = is_common(KeptList(f"{key}:matches", matches, params))
             key = f"{key}:{'common' if common else 'rare'}"
-        return KeptList(key, partial(self.listed, sort=sort, common=common), params)
+        paged = None
+        if keptlists.pages_by_ids(filters, sort, fixed):
+            paged = partial(keptlists.paged_rows, key, partial(self.listed, sort=sort), sort)
+        return KeptList(key, partial(self.listed, sort=sort, common=common), params, paged)
 
-    def listed(self, now, value=None, *, sort, common=None, shown=True, **filters):
+    def listed(
+        self, now, value=None, *, sort, common=None, shown=True, hashed_topics=False, **filters
+    ):
         """The list at ``now`` narrowed by ``filters`` (``value``: the fixed object's id).
 
-        ``shown=False``: only the stories the filters keep (``ArticleFilter.narrowed``).
+        ``shown=False``: only the stories the filters keep (``ArticleFilter.narrowed``);
+        ``hashed_topics``: a topic tested as ``filters.in_topic(hashed=True)`` does.
         """
         articles = Article.objects.published(now).for_list()
         if value is not None:
-            articles = self.fixed_filter.narrow(articles, value)
-        filterset = ArticleFilter(queryset=articles, collapse=partial(one_per_cluster, now=now))
+            articles = self.fixed_filter.narrow(articles, value, hashed_topics=hashed_topics)
+        filterset = ArticleFilter(
+            queryset=articles,
+            collapse=partial(one_per_cluster, now=now),
+            hashed_topics=hashed_topics,
+        )
         values = {**filters, "sort": sort}
         listed = filterset.narrowed(articles, values, common=common, shown=shown)
         return listed.only(*CARD_FIELDS) if shown else listed

@@ -23,6 +23,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from operator import attrgetter
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -40,16 +41,17 @@ MAX_PAGES = 100
 """The deepest page a public list serves (2,000 stories at 20 a page)."""
 
 
-def page_rows(queryset, start, stop):
+def page_rows(queryset, start, stop, size=None):
     """``list(queryset[start:stop])``, in two steps deep in the list.
 
     The skipped rows cost only their id (the ordering's columns and the
     filters still apply); the rows shown are then read by id with everything
     ``queryset`` annotates and prefetches, in the first step's order. Same rows,
-    one more query.
+    one more query. ``size``: a callable giving the list's length as the paginator
+    states it, for a :class:`KeptList` that plans its page by it.
     """
     if isinstance(queryset, KeptList):
-        return queryset.rows(start, stop)
+        return queryset.rows(start, stop, size)
     if start < DEEP_OFFSET:
         return list(queryset[start:stop])
     ids = list(queryset.values_list("pk", flat=True)[start:stop])
@@ -93,6 +95,9 @@ class KeptList:
     key: str
     build: Callable
     params: dict = field(default_factory=dict)
+    paged: Callable | None = None
+    """``paged(params, start, stop, size=...)`` pages the list instead, given a ``size``
+    (``keptlists.paged_rows``)."""
     ordered = True
 
     def capped_count(self, cap):
@@ -101,7 +106,9 @@ class KeptList:
 
         return precompiled_count(f"{self.key}:count:{cap}", counted, self.params)
 
-    def rows(self, start, stop):
+    def rows(self, start, stop, size=None):
+        if self.paged is not None and size is not None:
+            return self.paged(self.params, start, stop, size=size)
         return kept_page_rows(self.key, self.build, self.params, start, stop)
 
     def unordered_sql(self):
@@ -190,7 +197,9 @@ class CappedPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = page_rows(self.object_list, bottom, bottom + self.per_page + 1)
+        # The count (and past the cap the estimate) comes before the rows: a page may plan by it.
+        size = partial(getattr, self, "count")
+        rows = page_rows(self.object_list, bottom, bottom + self.per_page + 1, size)
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         more = len(rows) > self.per_page

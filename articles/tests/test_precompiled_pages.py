@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import paging
+from articles import keptlists, paging
 from articles.clusters.assign import cluster_new_stories
 from articles.models import Correction, Pin
 from newsroom import precompiled, reversing
@@ -192,3 +192,29 @@ def test_a_sorted_search_asks_the_planner_what_the_orm_asks(client, settings, si
     settings.NEWSROOM_PRECOMPILED_SQL = True
     precompiled.forget()
     assert expected and explained(client, path) == expected
+
+
+PLANNED_PATHS = [
+    "/?sort=quality",
+    "/?sort=heat&page=2",
+    "/?type=article&min_quality=3",
+    "/?topic=science&sort=quality&page=2",
+    "/topics/science/?sort=quality",
+    "/topics/science/?min_quality=11&type=article&sort=heat",
+    "/providers/daily.example/?sort=quality&topic=science",
+]
+
+
+@pytest.mark.parametrize(("cap", "hashed_up_to"), [(1000, 0), (2, 10**9), (2, 0)])
+@pytest.mark.parametrize("path", PLANNED_PATHS)
+def test_the_same_page_whichever_plan_pages_it(
+    client, site, path, cap, hashed_up_to, monkeypatch, reference
+):
+    """A list paged by its ids (PostgreSQL, ``keptlists.paged_rows``) is the ORM's page,
+    sorted first (a short list), walked with topics hashed, or walked with topics joined."""
+    monkeypatch.setattr(paging, "DEEP_OFFSET", 20)  # page 2 on is read ids first
+    monkeypatch.setattr(paging, "CAP", cap)  # what a short list is, to the plan alone
+    monkeypatch.setattr(keptlists, "HASHED_TOPICS_UP_TO", hashed_up_to)
+    expected = reference(path)
+    assert rendered(client, path) == expected
+    assert rendered(client, path) == expected

@@ -1,0 +1,98 @@
+"""Filtered, sorted lists find their page's ids from a sort's index alone (PostgreSQL).
+
+``keptlists.paged_rows`` and migration 0026: at a million stories a topic sorted by
+quality read 50,000 stories for 20 (its stories sort late), videos by heat 38,000.
+The plans are read with sorting and table scans priced out of the planner's reach,
+so a test table of a few rows gives the plan a large one does; the pages themselves
+are compared with the ORM's in ``test_precompiled_pages.py``.
+"""
+
+import re
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from articles import paging
+
+from .factories import ArticleFactory, TopicFactory
+
+# VACUUM runs outside a transaction: these tests commit (and flush after).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+
+
+def vacuumed():
+    """Mark the stories' pages all-visible, as a settled table's are: until then an
+    index-only scan reads the table as well, and costs the planner no less than any
+    other index (it picked one by its statistics: failures under xdist)."""
+    with connection.cursor() as cursor:
+        for table in ("articles_article", "articles_article_topics", "articles_cluster"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+@pytest.fixture
+def stories():
+    science = TopicFactory(name="Science", slug="science")
+    for n in range(6):
+        ArticleFactory(topics=[science], quality=n * 10, heat=n, type="video" if n % 2 else "")
+    ArticleFactory(quality=99)
+    vacuumed()
+
+
+def paged_statement(client, path):
+    """The statement that read the page's rows by the ids of its subquery."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    found = [q["sql"] for q in queries if "LIMIT 21 OFFSET 0)" in q["sql"]]
+    assert len(found) == 1, [q["sql"][:200] for q in queries]
+    return found[0]
+
+
+def plan(sql):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_each_sorts_index_holds_what_a_page_of_ids_reads():
+    """The schedule, the cluster and every kept filter's column beside the sort's keys."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'article_walk_%%'"
+        )
+        found = dict(cursor.fetchall())
+    sorts = {f"article_walk_{s}_idx" for s in ("newest", "quality", "heat", "type_quality")}
+    assert set(found) == sorts, found
+    wanted = {"publish_at", "unpublish_at", "cluster_id", "provider_id", "type", "quality", "heat"}
+    for definition in found.values():
+        columns = set(re.findall(r"\b[a-z_]+\b", definition.partition("USING btree")[2]))
+        assert wanted | {"published", "published_at", "id"} <= columns, definition
+
+
+@pytest.mark.parametrize(
+    ("path", "index"),
+    [
+        ("/topics/science/?sort=quality", "article_walk_quality_idx"),
+        ("/?type=video&sort=heat", "article_walk_heat_idx"),
+        ("/?topic=science&min_quality=10", "article_walk_newest_idx"),
+        ("/?type=video&min_quality=10&sort=quality", "article_walk_type_quality_idx"),
+    ],
+)
+def test_a_long_list_walks_its_sorts_index_alone(client, stories, monkeypatch, path, index):
+    """Past ``paging.CAP`` stories the ids come from an index-only walk, a topic from a hash
+    in a walk by score (``keptlists.HASHED_TOPICS_FOR``)."""
+    monkeypatch.setattr(paging, "CAP", 1)
+    shown = plan(paged_statement(client, path))
+    assert f"Index Only Scan using {index}" in shown, shown
+    assert ("hashed SubPlan" in shown) == ("topic" in path and "sort=" in path), shown
+
+
+def test_a_short_list_is_found_first_then_sorted(client, stories, monkeypatch):
+    """Up to ``paging.CAP`` stories no walk can beat reading them: their order is one no
+    index serves (``search.order_matches``), and the walk's when the list is long."""
+    unindexed = re.compile(r'ORDER BY COALESCE\(("\w+")\."quality", \1\."quality"\) DESC')
+    assert unindexed.search(paged_statement(client, "/topics/science/?sort=quality"))
+    monkeypatch.setattr(paging, "CAP", 1)
+    assert not unindexed.search(paged_statement(client, "/topics/science/?sort=quality"))
