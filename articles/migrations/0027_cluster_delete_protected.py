@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0025_clustercost_story_bands"),
+        ("articles", "0026_pgsorts_walk_indexes"),
     ]
 
     operations = [
