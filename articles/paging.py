@@ -96,10 +96,15 @@ class KeptList:
     ordered = True
 
     def capped_count(self, cap):
+        return precompiled_count(f"{self.key}:count:{cap}", self.counted_build(cap), self.params)
+
+    def counted_build(self, cap):
+        """What the capped count counts: the list's ids, unordered, at most ``cap + 1``."""
+
         def counted(**params):
             return self.build(**params).order_by().values("pk")[: cap + 1]
 
-        return precompiled_count(f"{self.key}:count:{cap}", counted, self.params)
+        return counted
 
     def rows(self, start, stop):
         return kept_page_rows(self.key, self.build, self.params, start, stop)
