@@ -228,9 +228,14 @@ def _names(params):
 
 def _bound(shape, params, connection):
     values = list(shape.params)
+    # The public rule's ``now`` fills a dozen slots of a list's query: adapted once.
+    adapted = {}
     for position, name, index, adapter in shape.slots:
-        value = params[name] if index is None else params[name][index]
-        values[position] = _ADAPTERS[adapter](connection, value)
+        slot = (name, index, adapter)
+        if slot not in adapted:
+            value = params[name] if index is None else params[name][index]
+            adapted[slot] = _ADAPTERS[adapter](connection, value)
+        values[position] = adapted[slot]
     return values
 
 
