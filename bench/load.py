@@ -4,6 +4,7 @@ Run from the repository root (wrk from Debian's package; Redis for the warm runs
     bin/with-redis .venv/bin/python bench/load.py                     # SQLite
     bin/with-redis bin/with-postgres .venv/bin/python bench/load.py   # PostgreSQL
 Options: --stories N (20,000), --seconds S per path (10), --connections C (32),
+--code=DIR (serve the checkout in DIR with this script, e.g. a worktree of main),
 --modes cold,warm (warm needs NEWSROOM_TEST_REDIS_URL, which bin/with-redis sets),
 --paths home,topic,story,API,RSS (names from the table; default all, hello always).
 
@@ -13,8 +14,8 @@ gunicorn.conf.py (DEBUG off, static files collected), and for each mode — cold
 page cache off; warm: the page cache on Redis — loads /bench/hello/ and then each
 path, printing req/s, p50, p99, errors, the ratio to hello-world's req/s in the
 same run, and the server's CPU ms per request (user + system time of gunicorn's
-processes over the run, divided by the requests served: steadier than req/s on a
-shared machine, since other processes' load does not inflate it). Goals (issue 16):
+processes over the run, divided by the requests served: on a shared machine steadier
+than req/s, which other processes' CPU takes from directly). Goals (issue 16):
 warm >= 0.5, cold >= 0.1, 0 errors. ``GUNICORN_*`` variables in the environment reach
 the server (gunicorn.conf.py reads them), so a variant of its settings can be loaded.
 """
@@ -30,7 +31,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# --code=DIR serves (and builds the database with) the project checked out in DIR, say a
+# worktree of main, so that old and new code can be loaded alternately by this script.
+CODE = next((arg[7:] for arg in sys.argv if arg.startswith("--code=")), None)
+ROOT = Path(CODE).resolve() if CODE else Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TMP = tempfile.TemporaryDirectory(prefix="newsroom-load-")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP.name}/load.sqlite3")
@@ -183,6 +187,13 @@ def show(name, row, hello):
     )
 
 
+def git_head():
+    found = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], text=True, capture_output=True
+    )
+    return found.stdout.strip() or "?"
+
+
 def gunicorn_overrides():
     given = {name: value for name, value in os.environ.items() if name.startswith("GUNICORN_")}
     return " ".join(f"{name}={value}" for name, value in sorted(given.items())) or "its defaults"
@@ -195,6 +206,7 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--modes", default="cold,warm")
     parser.add_argument("--paths", default="", help="comma-separated path names (default: all)")
+    parser.add_argument("--code", default=None, help="serve the checkout in this folder")
     options = parser.parse_args()
     modes = options.modes.split(",")
     redis = os.environ.get("NEWSROOM_TEST_REDIS_URL")
@@ -219,7 +231,7 @@ def main():
     print(
         f"{Article.objects.count()} stories on {connection.vendor}, ready in "
         f"{time.perf_counter() - started:.0f} s; {os.cpu_count()} CPUs; "
-        f"gunicorn.conf.py with {gunicorn_overrides()}"
+        f"gunicorn.conf.py with {gunicorn_overrides()}; code {ROOT} at {git_head()}"
     )
 
     settings_by_mode = {
