@@ -35,30 +35,34 @@ CARD_FIELDS = (
 def story_cards(stories, featured=False):
     """The cards of ``stories``; the main list's first ones load their pictures first."""
     zone = timezone.get_current_timezone() if settings.USE_TZ else None
+    seen = {}  # one list's links and month names, which its cards share (see story_card)
     return SafeString(  # every value is escaped in story_card
         "".join(
-            story_card(story, None if featured else position, featured, zone)
+            story_card(story, None if featured else position, featured, zone, seen)
             for position, story in enumerate(stories, start=1)
         )
     )
 
 
-def story_card(article, position=None, featured=False, zone=None):
+def story_card(article, position=None, featured=False, zone=None, seen=None):
     """One ``<article class="card">``: picture, title, outlet, date, scores, excerpt, topics.
 
-    ``zone``: the time zone dates are shown in (the current one, as templates show them).
+    ``zone``: the time zone dates are shown in (the current one, as templates show them);
+    ``seen``: what the cards of one list (one request) share, worked out once: an
+    outlet's or a topic's escaped link, a month's name in the current language.
     """
+    seen = {} if seen is None else seen
     url = esc(article.get_absolute_url())
     provider = esc(str(article.provider))
-    image = lead_image(article.images.all())
+    image = lead_image(_related(article, "images"))
     title = getattr(article, "title_headline", None)
     title = safe_headline(title) if title else esc(article.title)
     published = article.published_at
     if zone is not None and timezone.is_aware(published):
         published = published.astimezone(zone)  # as template_localtime does
     meta = [
-        f'<a href="{esc(article.provider.get_absolute_url())}">{provider}</a>',
-        f'· <time datetime="{esc(published.isoformat())}">{esc(_day(published))}</time>',
+        f'<a href="{_link(seen, article.provider)}">{provider}</a>',
+        f'· <time datetime="{esc(published.isoformat())}">{esc(_day(published, seen))}</time>',
         _score("Editorial quality score", "Quality", article.quality),
         _score("Popularity at the source", "Heat", article.heat),
     ]
@@ -72,14 +76,34 @@ def story_card(article, position=None, featured=False, zone=None):
         f'    <p class="meta">\n      {meta}\n    </p>\n'
         f"    {_coverage(url, getattr(article, 'other_outlets', None))}\n"
         f'    <p class="card__excerpt">\n{_excerpt(article)}\n</p>\n'
-        f"    {_topics(article.topics.all())}\n"
+        f"    {_topics(_related(article, 'topics'), seen)}\n"
         "  </div>\n</article>\n"
     )
 
 
-def _day(moment):
+def _related(article, name):
+    """``article.<name>.all()``: the prefetched rows, without making a related manager
+    for each card (a third of a card's time); a relation not prefetched is asked as usual."""
+    rows = getattr(article, "_prefetched_objects_cache", {}).get(name)
+    return getattr(article, name).all() if rows is None else rows
+
+
+def _link(seen, obj):
+    """``obj.get_absolute_url()``, escaped, once per list for each outlet or topic."""
+    key = (type(obj), obj.pk)
+    link = seen.get(key)
+    if link is None:
+        link = seen[key] = esc(obj.get_absolute_url())
+    return link
+
+
+def _day(moment, seen=None):
     """``{{ moment|date:"j M Y" }}``: the day, the month's abbreviation (translated), the year."""
-    return f"{moment.day} {MONTHS_3[moment.month].title()} {moment.year:04d}"
+    seen = {} if seen is None else seen
+    month = seen.get(("month", moment.month))
+    if month is None:
+        month = seen[("month", moment.month)] = MONTHS_3[moment.month].title()
+    return f"{moment.day} {month} {moment.year:04d}"
 
 
 def _number(value):
@@ -111,12 +135,11 @@ def _excerpt(article):
     return safe_headline(headline) if headline else esc(article.excerpt)
 
 
-def _topics(topics):
+def _topics(topics, seen):
     if not topics:
         return ""
     items = "".join(
-        f'<li><a href="{esc(topic.get_absolute_url())}">{esc(topic.name)}</a></li>'
-        for topic in topics
+        f'<li><a href="{_link(seen, topic)}">{esc(topic.name)}</a></li>' for topic in topics
     )
     return f'\n    <ul class="tags" aria-label="Topics">{items}</ul>\n    '
 

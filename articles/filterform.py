@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString
 
 from newsroom.formrender import escaped
 
-from .filters import ArticleFilter
+from .filters import ArticleFilter, public_outlets, story_types
 from .models import Article
 from .taxonomy import public_taxonomy
 
@@ -62,21 +62,51 @@ def bound_form_html(form, *, action, filtered, active_filters):
 
 
 def empty_form_html(request, *, leave_out=(), action, filtered):
-    """The form of a list with no filter set: ``ArticleFilter``'s fields but ``leave_out``."""
+    """The form of a list with no filter set: ``ArticleFilter``'s fields but ``leave_out``.
+
+    Drawn from what it shows, asked afresh on every request (the query's values,
+    the taxonomy's topics, the public outlets and types: the same queries each
+    time); a process keeps the HTML it last drew for the same values
+    (:func:`_drawn_form`), so a changed outlet name or a new type is in the key and
+    shows at once.
+    """
+    form = _unbound_form()
+    shown = [name for name in form.fields if name not in leave_out]
+    given = tuple(
+        form.fields[name].widget.value_from_datadict(request.GET, {}, name) for name in shown
+    )
+    offered = {  # asked only for the fields shown: an outlet's page has no outlet box
+        "topic": lambda: tuple(topic_choices(request, form.fields["topic"].empty_label)),
+        "provider": lambda: tuple(public_outlets()),
+        "type": lambda: tuple(story_types()),
+    }
+    options = (offered[name]() if name in shown else None for name in OFFERED)
+    return _drawn_form(tuple(shown), given, action, filtered, *options)
+
+
+OFFERED = ("topic", "provider", "type")
+"""The fields whose options come from the database, in :func:`_drawn_form`'s order."""
+
+
+@functools.lru_cache(maxsize=64)
+def _drawn_form(shown, given, action, filtered, topics, outlets, types):
+    """The empty form's HTML: a function of its arguments only (each widget gets its
+    options passed in, so drawing it queries nothing)."""
     form = _unbound_form()
     fields = []
-    for name, field in form.fields.items():
-        if name in leave_out:
-            continue
-        widget = field.widget
+    for name, value_given in zip(shown, given, strict=True):
+        field = form.fields[name]
+        widget = copy.copy(field.widget)  # a copy of its own for the options passed in
         if name == "topic":
-            widget = copy.copy(widget)  # a copy of its own for the request's choices
-            widget.choices = topic_choices(request, field.empty_label)
+            widget.choices = list(topics)
+        elif name == "provider":
+            widget.outlets = outlets
+        elif name == "type":
+            widget.choices = list(types)
         html_id = form.auto_id % name
         # BoundField.value() of a form bound to the query: an empty value ("?since=")
         # is not an absent one to every widget (a date box keeps value="").
-        given = widget.value_from_datadict(request.GET, {}, name)
-        value = field.prepare_value(field.bound_data(given, field.initial))
+        value = field.prepare_value(field.bound_data(value_given, field.initial))
         html = widget.render(name, value, {"id": html_id}, form.renderer)
         label = pretty_name(name) if field.label is None else field.label
         fields.append(DrawnField(name, label, widget.id_for_label(html_id), html))

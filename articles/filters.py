@@ -85,16 +85,24 @@ class OutletInput(forms.TextInput):
     every outlet: one light query, and the browser filters it as the reader types.
     """
 
+    outlets = None
+    """The suggestions' (domain, name) rows when the caller has them (else a query)."""
+
     def render(self, name, value, attrs=None, renderer=None):
         list_id = f"{(attrs or {}).get('id', name)}-outlets"
         box = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
-        outlets = public_rows("outlet-names", outlet_names, {"now": timezone.now()})
+        outlets = self.outlets if self.outlets is not None else public_outlets()
         # One f-string per outlet: format_html per option cost a millisecond a page; the
         # standard library's escape is Django's ``escape`` without its lazy-text wrapper.
         options = mark_safe(  # noqa: S308  # both values escaped
             "".join(f'<option value="{quote(d)}">{quote(n)}</option>' for d, n in outlets)
         )
         return format_html('{}<datalist id="{}">{}</datalist>', box, list_id, options)
+
+
+def public_outlets():
+    """The outlet box's suggestions now: (domain, name) of each public outlet, by name."""
+    return public_rows("outlet-names", outlet_names, {"now": timezone.now()})
 
 
 def outlet_names(now):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlencode
 
+from django.db.models import ExpressionWrapper, F, IntegerField
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
@@ -13,6 +14,7 @@ from newsroom.precompiled import precompiled_rows
 from . import keptlists
 from .cards import CARD_FIELDS
 from .clusters.public import one_per_cluster, other_outlet_count
+from .datewalk import DateWalkList, may_walk
 from .filterform import bound_form_html, empty_form_html, topic_choices
 from .filters import ArticleFilter, in_topic, sets_no_filter
 from .models import Article, public_rows
@@ -57,9 +59,16 @@ class FixedFilter:
             public = public.select_related(*self.related)
         return public.filter(**{self.field: value})
 
-    def narrow(self, articles, obj, *, hashed_topics=False):
+    def narrow(self, articles, obj, *, hashed_topics=False, walk=False):
         """``articles`` reaching ``obj`` (an instance, or its id); a topic as
-        ``filters.in_topic`` tests it with ``hashed_topics``."""
+        ``filters.in_topic`` tests it with ``hashed_topics``.
+
+        ``walk``: the same stories, the condition written so that SQLite cannot use
+        the object's index for it and walks the date index instead (``datewalk``).
+        """
+        if walk:
+            unindexed = ExpressionWrapper(F(self.stories) + 0, output_field=IntegerField())
+            return articles.alias(walked_object=unindexed).filter(walked_object=obj)
         if self.stories == "topics":
             return articles.filter(in_topic(obj, hashed=hashed_topics))
         return articles.filter(**{self.stories: obj})
@@ -147,6 +156,9 @@ class FilteredArticleListMixin:
         if fixed is not None:
             params["value"] = self.fixed_object.pk
         key = f"list:{fixed.name if fixed else ''}:{sort}"
+        if fixed is not None and not filters and not sort and may_walk():
+            listed = partial(self.listed, sort=sort)
+            return DateWalkList(key, listed, params, walk=partial(listed, walk=True))
         common = None
         if keptlists.SEARCH in filters and sort:
             matches = partial(self.listed, sort="", shown=False)
@@ -158,16 +170,28 @@ class FilteredArticleListMixin:
         return KeptList(key, partial(self.listed, sort=sort, common=common), params, paged)
 
     def listed(
-        self, now, value=None, *, sort, common=None, shown=True, hashed_topics=False, **filters
+        self,
+        now,
+        value=None,
+        *,
+        sort,
+        common=None,
+        shown=True,
+        hashed_topics=False,
+        walk=False,
+        **filters,
     ):
         """The list at ``now`` narrowed by ``filters`` (``value``: the fixed object's id).
 
         ``shown=False``: only the stories the filters keep (``ArticleFilter.narrowed``);
-        ``hashed_topics``: a topic tested as ``filters.in_topic(hashed=True)`` does.
+        ``hashed_topics``: a topic tested as ``filters.in_topic(hashed=True)`` does;
+        ``walk``: the fixed object's condition for a walk by date (``datewalk``).
         """
         articles = Article.objects.published(now).for_list()
         if value is not None:
-            articles = self.fixed_filter.narrow(articles, value, hashed_topics=hashed_topics)
+            articles = self.fixed_filter.narrow(
+                articles, value, hashed_topics=hashed_topics, walk=walk
+            )
         filterset = ArticleFilter(
             queryset=articles,
             collapse=partial(one_per_cluster, now=now),

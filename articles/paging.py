@@ -101,10 +101,15 @@ class KeptList:
     ordered = True
 
     def capped_count(self, cap):
+        return precompiled_count(f"{self.key}:count:{cap}", self.counted_build(cap), self.params)
+
+    def counted_build(self, cap):
+        """What the capped count counts: the list's ids, unordered, at most ``cap + 1``."""
+
         def counted(**params):
             return self.build(**params).order_by().values("pk")[: cap + 1]
 
-        return precompiled_count(f"{self.key}:count:{cap}", counted, self.params)
+        return counted
 
     def rows(self, start, stop, size=None):
         if self.paged is not None and size is not None:

@@ -4,6 +4,7 @@ Run from the repository root (wrk from Debian's package; Redis for the warm runs
     bin/with-redis .venv/bin/python bench/load.py                     # SQLite
     bin/with-redis bin/with-postgres .venv/bin/python bench/load.py   # PostgreSQL
 Options: --stories N (20,000), --seconds S per path (10), --connections C (32),
+--code=DIR (serve the checkout in DIR with this script, e.g. a worktree of main),
 --modes cold,warm (warm needs NEWSROOM_TEST_REDIS_URL, which bin/with-redis sets),
 --paths home,topic,story,API,RSS (names from the table; default all, hello always).
 
@@ -11,8 +12,12 @@ It builds N generated stories in a fresh database (a temporary SQLite file, or t
 empty database DATABASE_URL names), starts gunicorn with the project's
 gunicorn.conf.py (DEBUG off, static files collected), and for each mode — cold: the
 page cache off; warm: the page cache on Redis — loads /bench/hello/ and then each
-path, printing req/s, p50, p99, errors and the ratio to hello-world's req/s in the
-same run. Goals (issue 16): warm >= 0.5, cold >= 0.1, 0 errors.
+path, printing req/s, p50, p99, errors, the ratio to hello-world's req/s in the
+same run, and the server's CPU ms per request (user + system time of gunicorn's
+processes over the run, divided by the requests served: on a shared machine steadier
+than req/s, which other processes' CPU takes from directly). Goals (issue 16):
+warm >= 0.5, cold >= 0.1, 0 errors. ``GUNICORN_*`` variables in the environment reach
+the server (gunicorn.conf.py reads them), so a variant of its settings can be loaded.
 """
 
 import argparse
@@ -26,7 +31,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# --code=DIR serves (and builds the database with) the project checked out in DIR, say a
+# worktree of main, so that old and new code can be loaded alternately by this script.
+CODE = next((arg[7:] for arg in sys.argv if arg.startswith("--code=")), None)
+ROOT = Path(CODE).resolve() if CODE else Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TMP = tempfile.TemporaryDirectory(prefix="newsroom-load-")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP.name}/load.sqlite3")
@@ -104,18 +112,42 @@ def milliseconds(text):
     return float(number) * UNITS[unit]
 
 
-def wrk(url, seconds, connections):
+def server_cpu_seconds(server):
+    """User + system CPU seconds of gunicorn's master and its workers so far."""
+    pids = [server.pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a process that ended meanwhile
+            continue
+        if int(fields[1]) == server.pid:
+            pids.append(int(stat.parent.name))
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url, seconds, connections, server):
+    cpu = server_cpu_seconds(server)
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+    cpu = server_cpu_seconds(server) - cpu
     kinds = {kind: int(n) for kind, n in re.findall(r"(connect|read|write|timeout) (\d+)", output)}
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if non_2xx:
         kinds["non-2xx"] = int(non_2xx.group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
     return {
+        "cpu_ms": cpu * 1000 / max(requests, 1),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": milliseconds(re.search(r"\s50%\s+(\S+)", output).group(1)),
         "p99": milliseconds(re.search(r"\s99%\s+(\S+)", output).group(1)),
@@ -130,26 +162,41 @@ def load_average():
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
-def load(mode, port, cases, seconds, connections):
+def load(mode, server, port, cases, seconds, connections):
     base = f"http://127.0.0.1:{port}"
     for _, path in cases:  # warm the server (and, warm, the cache) once per path
         urllib.request.urlopen(base + path, timeout=30).read()
-    hello = wrk(base + HELLO, seconds, connections)
+    hello = wrk(base + HELLO, seconds, connections, server)
     print(f"\n{mode}: {connections} connections, {seconds} s per path; {load_average()}")
-    print(f"{'path':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}")
+    print(
+        f"{'path':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}"
+        f" {'CPU ms':>7}"
+    )
     show("hello", hello, hello)
     for name, path in cases:  # each row as it is measured: a long run shows its progress
-        show(name, wrk(base + path, seconds, connections), hello)
+        show(name, wrk(base + path, seconds, connections, server), hello)
     print(f"({load_average()} at the end)", flush=True)
 
 
 def show(name, row, hello):
     print(
         f"{name:<10} {row['rps']:>8.0f} {row['p50']:>8.1f} {row['p99']:>8.1f} "
-        f"{row['errors']:>7} {row['rps'] / hello['rps']:>6.2f}"
+        f"{row['errors']:>7} {row['rps'] / hello['rps']:>6.2f} {row['cpu_ms']:>7.2f}"
         + (f"  ({row['kinds']})" if row["kinds"] else ""),
         flush=True,
     )
+
+
+def git_head():
+    found = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], text=True, capture_output=True
+    )
+    return found.stdout.strip() or "?"
+
+
+def gunicorn_overrides():
+    given = {name: value for name, value in os.environ.items() if name.startswith("GUNICORN_")}
+    return " ".join(f"{name}={value}" for name, value in sorted(given.items())) or "its defaults"
 
 
 def main():
@@ -159,6 +206,7 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--modes", default="cold,warm")
     parser.add_argument("--paths", default="", help="comma-separated path names (default: all)")
+    parser.add_argument("--code", default=None, help="serve the checkout in this folder")
     options = parser.parse_args()
     modes = options.modes.split(",")
     redis = os.environ.get("NEWSROOM_TEST_REDIS_URL")
@@ -182,7 +230,8 @@ def main():
     connection.close()
     print(
         f"{Article.objects.count()} stories on {connection.vendor}, ready in "
-        f"{time.perf_counter() - started:.0f} s; {os.cpu_count()} CPUs; gunicorn.conf.py defaults"
+        f"{time.perf_counter() - started:.0f} s; {os.cpu_count()} CPUs; "
+        f"gunicorn.conf.py with {gunicorn_overrides()}; code {ROOT} at {git_head()}"
     )
 
     settings_by_mode = {
@@ -193,7 +242,7 @@ def main():
         port = free_port()
         server = start_gunicorn(port, settings_by_mode[mode])
         try:
-            load(mode, port, cases, options.seconds, options.connections)
+            load(mode, server, port, cases, options.seconds, options.connections)
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -124,6 +124,27 @@ class TestSameRowsAsTheORM:
             copied = copy.deepcopy(story)
             assert list(copied.images.all()) == list(story.images.all())
 
+    def test_deferred_fields_are_deferred_as_django_defers_them(self, stories):
+        """A story loaded with ``only()``: the same loaded values, deferred fields and state."""
+
+        def shown(now):
+            return cards(now).only("slug", "title", "published_at", "provider__name")
+
+        def state(story):
+            # (the prefetch caches differ in kind, not rows: test_a_kept_prefetch_queries_on...)
+            skipped = {"_state", "_prefetched_objects_cache"}
+            values = {name: value for name, value in vars(story).items() if name not in skipped}
+            kept = vars(story._state)
+            return values, story.get_deferred_fields(), kept["adding"], kept["db"]
+
+        expected = [state(story) for story in shown(NOW)]
+        assert expected and expected[0][1]  # some fields are deferred
+        assert [state(story) for story in precompiled_rows("only", shown, {"now": NOW})] == (
+            expected
+        )
+        got = precompiled_rows("only", shown, {"now": NOW})
+        assert got[0].excerpt == Article.objects.get(pk=got[0].pk).excerpt  # loaded when read
+
     def test_slices(self, stories):
         expected = described(cards(NOW))
         for start, stop in ((0, 3), (2, 5), (6, 20), (20, 40)):
