@@ -15,16 +15,22 @@ from .models import Provider
 COUNTED = ("provider_id", "cluster_id", "published_at", "quality", "published")
 COUNTED += ("publish_at", "unpublish_at")
 """The columns an outlet's figures or a cluster's coverage read."""
-SIGNED = ("title", "excerpt", "web_url", "original_url", "amp_web_url", "cdn_amp_web_url")
-"""The columns (besides ``published_at``) a story's clustering signature reads."""
-REMEMBERED = COUNTED + SIGNED
+SIGNED = ("published_at", "title", "excerpt", "web_url", "original_url")
+SIGNED += ("amp_web_url", "cdn_amp_web_url")
+"""The columns a story's clustering signature reads."""
+REMEMBERED = tuple(dict.fromkeys(COUNTED + SIGNED))
 
 
 def remember_outlet(sender, instance, raw=False, **kwargs):
     if raw or instance._state.adding or instance.pk is None:
         return
     before = Article.objects.filter(pk=instance.pk).values_list(*REMEMBERED)
-    instance._remembered = next(iter(before), None)
+    row = next(iter(before), None)
+    instance._remembered = None if row is None else dict(zip(REMEMBERED, row, strict=True))
+
+
+def _changed(remembered, instance, names):
+    return any(remembered[name] != getattr(instance, name) for name in names)
 
 
 def story_saved(sender, instance, created, raw=False, **kwargs):
@@ -34,11 +40,11 @@ def story_saved(sender, instance, created, raw=False, **kwargs):
     if remembered is None:
         before = (None,) * len(COUNTED)
     else:
-        before = remembered[: len(COUNTED)]
-        if remembered != tuple(getattr(instance, name) for name in REMEMBERED):
-            _follow_words(instance, remembered)
-        if before == tuple(getattr(instance, name) for name in COUNTED):
+        if _changed(remembered, instance, SIGNED):
+            _follow_words(instance)
+        if not _changed(remembered, instance, COUNTED):
             return  # nothing counted changed: a topic, an image
+        before = tuple(remembered[name] for name in COUNTED)
     provider, cluster = before[:2]
     if created or provider != instance.provider_id or cluster != instance.cluster_id:
         outlets.stories_changed(
@@ -50,13 +56,11 @@ def story_saved(sender, instance, created, raw=False, **kwargs):
             leads.stories_rescored([instance.pk])
 
 
-def _follow_words(instance, remembered):
+def _follow_words(instance):
     """Its words or time changed: clustered again unless something ties it, and the
     instance told of the cluster it is in now (a later save must not write back one
     that is gone)."""
-    signed_before = (remembered[COUNTED.index("published_at")], *remembered[len(COUNTED) :])
-    signed_now = (instance.published_at, *(getattr(instance, name) for name in SIGNED))
-    if signed_before != signed_now and assign.cluster_rewritten([instance.pk]):
+    if assign.cluster_rewritten([instance.pk]):
         instance.cluster_id = Article.objects.values_list("cluster_id", flat=True).get(
             pk=instance.pk
         )
