@@ -243,8 +243,9 @@ def find_candidates(new, apps=django_apps):
             meeting[pk].update(others)
     found = {}
     for pk in new:
-        mine = epochs[pk]
-        inside = {other for other in near[pk] if abs(epochs[other] - mine) <= window}
+        # Bounds, not abs(): some fifty candidates a story, most of them outside.
+        earliest, latest = epochs[pk] - window, epochs[pk] + window
+        inside = {other for other in near[pk] if earliest <= epochs[other] <= latest}
         found[pk] = (inside | same_address[pk]) - {pk}
     return found
 
@@ -517,17 +518,27 @@ def _create_clusters(Cluster, lead_ids):
 
 
 def _set_clusters(Article, placed):
-    """``(cluster id, story id)`` pairs written with one executemany."""
+    """``(cluster id, story id)`` pairs written with one ``UPDATE ... FROM (VALUES ...)``
+    a few hundred stories (SQLite ≥ 3.33 and PostgreSQL both have it; both name the
+    list's columns ``column1``, ``column2``): an executemany of one ``UPDATE`` a story
+    cost a third more, its per-row statement steps (measured: 6.2 against 4.2 ms a
+    1,000 stories, most of the rest is rewriting the rows)."""
     if not placed:
         return
     db = connections[router.db_for_write(Article)]
     quote = db.ops.quote_name
     meta = Article._meta
-    sql = "UPDATE {} SET {} = %s WHERE {} = %s".format(
-        quote(meta.db_table), quote(meta.get_field("cluster").column), quote(meta.pk.column)
+    table = quote(meta.db_table)
+    sql = "UPDATE {} SET {} = placed.column1 FROM (VALUES {{}}) AS placed".format(
+        table, quote(meta.get_field("cluster").column)
     )
+    sql += f" WHERE {table}.{quote(meta.pk.column)} = placed.column2"
     with db.cursor() as cursor:
-        cursor.executemany(sql, placed)
+        for part in _parts(placed, size=500):
+            cursor.execute(
+                sql.format(", ".join(["(%s, %s)"] * len(part))),
+                [value for pair in part for value in pair],
+            )
 
 
 @dataclass
