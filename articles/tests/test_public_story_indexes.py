@@ -85,11 +85,13 @@ class TestThePublicRuleCover:
         for n in range(40):  # a topic among many stories, as the planner's figures say
             ArticleFactory(topics=[topic] if n % 10 == 0 else [])
         sql = executed(client, "/topics/covered/", r"^SELECT COUNT\(\*\)")
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        shown = plan(sql)
         if connection.vendor == "postgresql":
-            return  # PostgreSQL plans as before: the index is SQLite's (below)
+            # The index is SQLite's (below). No ANALYZE here: PostgreSQL keeps a table's
+            # row estimate past the test's rollback, and the heat sort's plan follows it.
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # SQLite's figures roll back with the test
+        shown = plan(sql)
         assert re.search(
             r"SEARCH articles_article USING COVERING INDEX article_public_rule_cover_idx \(id=",
             shown,
