@@ -200,6 +200,29 @@ class TestNavigationOnEveryPage:
         ]
 
 
+class TestTheKeptNavigation:
+    """A process keeps the navigation's HTML by what it shows (``topic_nav._drawn_nav``)."""
+
+    @staticmethod
+    def nav(client):
+        body = client.get("/").content.decode()
+        return body.split('<nav class="topic-nav" aria-label="Topics">', 1)[1].split("</nav>")[0]
+
+    def test_a_renamed_topic_shows_on_the_next_request(self, client, taxonomy):
+        ai, vision, *_ = taxonomy
+        assert ">Vision</a>" in self.nav(client)
+        Topic.objects.filter(pk=vision.pk).update(name="Sight")
+        assert ">Sight</a>" in self.nav(client) and ">Vision</a>" not in self.nav(client)
+
+    def test_a_hidden_or_new_topic_shows_on_the_next_request(self, client, taxonomy):
+        ai, vision, robotics, _ = taxonomy
+        assert "/topics/robotics/" in self.nav(client)
+        Topic.objects.filter(pk=robotics.pk).update(source_file="")  # only a draft of its own
+        TopicFactory(name="Audio", slug="audio", parent=ai, source_file="audio.yaml")
+        links = re.findall(r'href="([^"]+)"', self.nav(client))
+        assert links == ["/topics/", "/topics/ai/", "/topics/audio/", "/topics/vision/"]
+
+
 class TestTopicPage:
     def test_shows_what_it_is(self, client, taxonomy):
         """Description, parent, subtopics with counts, the story count and the feeds."""
