@@ -96,3 +96,37 @@ def test_a_short_list_is_found_first_then_sorted(client, stories, monkeypatch):
     assert unindexed.search(paged_statement(client, "/topics/science/?sort=quality"))
     monkeypatch.setattr(paging, "CAP", 1)
     assert not unindexed.search(paged_statement(client, "/topics/science/?sort=quality"))
+
+
+def ids_statement(client, path):
+    """The statement that found a deep page's ids (``paging.kept_page_rows``)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    found = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT "articles_article"."id" AS "pk" FROM "articles_article"')
+        and "ORDER BY" in q["sql"]
+    ]
+    assert len(found) == 1, [q["sql"][:200] for q in queries]
+    return found[0]
+
+
+@pytest.mark.parametrize("path", ["/topics/science/", "/?topic=science&min_quality=10"])
+def test_a_deep_page_tests_a_topic_against_a_hash_in_any_sort(client, stories, monkeypatch, path):
+    """A deep page passes thousands of the topic's stories first: newest first too, the walk
+    tests them against the links' hash, not a probe of the links per story."""
+    monkeypatch.setattr(paging, "CAP", 1)
+    monkeypatch.setattr(paging, "DEEP_OFFSET", 0)
+    shown = plan(ids_statement(client, path))
+    assert "Index Only Scan using article_walk_newest_idx" in shown, shown
+    assert "hashed SubPlan" in shown, shown
+
+
+def test_one_card_per_cluster_probes_the_cluster_by_its_key(client, stories, monkeypatch):
+    """No join to the clusters, which PostgreSQL hashed whole (1,000,000 rows, spilled to
+    disk) for a list it expected long: each story tested probes its own cluster."""
+    monkeypatch.setattr(paging, "CAP", 1)
+    sql = paged_statement(client, "/topics/science/?sort=quality")
+    assert 'JOIN "articles_cluster"' not in sql, sql
+    assert 'FROM "articles_cluster"' in sql, sql
