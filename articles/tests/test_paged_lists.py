@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from articles import paging
+from articles import keptlists, paging
 
 from .factories import ArticleFactory, TopicFactory
 
@@ -123,10 +123,17 @@ def test_a_deep_page_tests_a_topic_against_a_hash_in_any_sort(client, stories, m
     assert "hashed SubPlan" in shown, shown
 
 
-def test_one_card_per_cluster_probes_the_cluster_by_its_key(client, stories, monkeypatch):
-    """No join to the clusters, which PostgreSQL hashed whole (1,000,000 rows, spilled to
-    disk) for a list it expected long: each story tested probes its own cluster."""
+def test_a_deep_page_probes_each_storys_cluster_by_its_key(client, stories, monkeypatch):
+    """No join to the clusters on a deep page, which PostgreSQL hashed whole (1,000,000
+    rows, spilled to disk) for a list it expected long; the first pages keep the join,
+    whose cost the planner charges only to the stories the filters keep, and so does a
+    deep page of a long list (``keptlists.PROBED_CLUSTERS_UP_TO``)."""
     monkeypatch.setattr(paging, "CAP", 1)
-    sql = paged_statement(client, "/topics/science/?sort=quality")
-    assert 'JOIN "articles_cluster"' not in sql, sql
-    assert 'FROM "articles_cluster"' in sql, sql
+    first = paged_statement(client, "/topics/science/?sort=quality")
+    assert 'JOIN "articles_cluster"' in first, first
+    monkeypatch.setattr(paging, "DEEP_OFFSET", 0)
+    deep = ids_statement(client, "/topics/science/?sort=quality")
+    assert 'JOIN "articles_cluster"' not in deep, deep
+    assert 'FROM "articles_cluster"' in deep, deep
+    monkeypatch.setattr(keptlists, "PROBED_CLUSTERS_UP_TO", 0)  # a list longer than that
+    assert 'JOIN "articles_cluster"' in ids_statement(client, "/topics/science/?sort=quality")
