@@ -111,7 +111,21 @@ HASHED_TOPICS_FOR = {"quality", "heat"}
 """The sorts whose walks test a topic against a hash. Stories arrive in date order and a
 topic's spread through it, so a newest-first walk meets them soon and the join's few
 probes cost less than hashing the topic's links (25,000: 10 ms); a topic's stories
-may all score low or high, and then the walk is long."""
+may all score low or high, and then the walk is long. A deep page (``DEEP_OFFSET`` on)
+hashes them in any sort: it passes hundreds to thousands of the topic's stories, each
+a probe of the links by the join (a topic's page 100 newest first: 25,000 stories
+read by id and sorted, 228 ms; the walk testing the hash passes 80,000 index entries)."""
+
+
+PROBED_CLUSTERS_UP_TO = 15_000
+"""A deep page of a list of up to this many stories (the paginator's count or estimate)
+probes each story's cluster by key (``one_per_cluster(probed=True)``). The planner
+charges a probe to every story a plan passes, so it may read every story the filters
+keep and probe each (4 buffers a story): bounded by the list's length. A longer one
+keeps the join, whose hash of all clusters it then plans less often. Set between the
+bench's two measured sides (estimates there are about half the stories): a topic,
+9,749 estimated (20,101), probed 10,151 buffers for 24,680 and a spill to disk;
+videos, 20,129 estimated (40,206), probed 161,510 buffers for 8,728."""
 
 
 def pages_by_ids(filters, sort, fixed):
@@ -133,23 +147,29 @@ def paged_rows(key, listed, sort, params, start, stop, *, size):
     stories from the table for 20 (280–450 ms). Here the page's ids come from a
     subquery that needs only the columns of migration 0026's covering indexes, so
     the walk reads index entries, not stories, and tests a topic against a hash
-    (:func:`filters.in_topic`, :data:`HASHED_TOPICS_FOR`); the rows are then read by
+    (:func:`filters.in_topic`, :data:`HASHED_TOPICS_FOR`; a deep page in any sort) and,
+    on a deep page of a shorter list than :data:`PROBED_CLUSTERS_UP_TO`, probes each
+    story's cluster by key (``one_per_cluster(probed=True)``,
+    ``listed(probed_clusters=True)``); the rows are then read by
     id. ``size()``, the paginator's count (exact up to ``paging.CAP``, else the
     planner's estimate, both asked for the page anyway), picks the plan: a list of
     at most ``CAP`` stories is found first and sorted (``search.order_matches``'
     sort of the matches), as no walk can be cheaper than reading so few.
     """
     size = size()
+    deep = start >= paging.DEEP_OFFSET
     walk = size > paging.CAP
-    hashed = walk and sort in HASHED_TOPICS_FOR and size <= HASHED_TOPICS_UP_TO
+    hashed = walk and size <= HASHED_TOPICS_UP_TO and (sort in HASHED_TOPICS_FOR or deep)
+    probed = deep and size <= PROBED_CLUSTERS_UP_TO
     plan = ("walk:hashed" if hashed else "walk") if walk else "sorted"
+    plan = f"{plan}:probed" if probed else plan
     fields = ArticleFilter.SORTS[sort or "newest"]
 
     def ordered(**values):
-        stories = listed(**values, hashed_topics=hashed)
+        stories = listed(**values, hashed_topics=hashed, probed_clusters=probed)
         return order_matches(stories, *fields, common=walk)
 
-    if start >= paging.DEEP_OFFSET:
+    if deep:
         return paging.kept_page_rows(f"{key}:{plan}", ordered, params, start, stop)
 
     def page(offset, limit, **values):

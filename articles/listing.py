@@ -178,6 +178,7 @@ class FilteredArticleListMixin:
         common=None,
         shown=True,
         hashed_topics=False,
+        probed_clusters=False,
         walk=False,
         **filters,
     ):
@@ -185,6 +186,7 @@ class FilteredArticleListMixin:
 
         ``shown=False``: only the stories the filters keep (``ArticleFilter.narrowed``);
         ``hashed_topics``: a topic tested as ``filters.in_topic(hashed=True)`` does;
+        ``probed_clusters``: ``one_per_cluster(probed=True)``, for a deep page;
         ``walk``: the fixed object's condition for a walk by date (``datewalk``).
         """
         articles = Article.objects.published(now).for_list()
@@ -194,7 +196,7 @@ class FilteredArticleListMixin:
             )
         filterset = ArticleFilter(
             queryset=articles,
-            collapse=partial(one_per_cluster, now=now),
+            collapse=partial(one_per_cluster, now=now, probed=probed_clusters),
             hashed_topics=hashed_topics,
         )
         values = {**filters, "sort": sort}

@@ -309,14 +309,57 @@ def cases(stories):
             20,
             False,
         ),
-        (
-            f"topic page ?sort=quality&page={deep}",
-            f"/topics/{topic.slug}/",
-            {"sort": "quality", "page": deep},
-            by_quality.filter(topics=topic),
-            20,
-            False,
-            (deep - 1) * 20,
+        # The deepest page of each narrowing filter and sort: 2,000 matches passed first.
+        *(
+            (
+                f"{name} p={deep}",
+                url,
+                {**params, "page": deep},
+                queryset,
+                20,
+                False,
+                (deep - 1) * 20,
+            )
+            for name, url, params, queryset in (
+                ("topic page", f"/topics/{topic.slug}/", {}, published.filter(topics=topic)),
+                (
+                    "outlet page",
+                    f"/providers/{provider.domain}/",
+                    {},
+                    published.filter(provider=provider),
+                ),
+                ("/?min_quality=90", "/", {"min_quality": 90}, published.filter(quality__gte=90)),
+                (
+                    "topic page ?sort=quality",
+                    f"/topics/{topic.slug}/",
+                    {"sort": "quality"},
+                    by_quality.filter(topics=topic),
+                ),
+                (
+                    "topic page ?sort=heat",
+                    f"/topics/{topic.slug}/",
+                    {"sort": "heat"},
+                    by_heat.filter(topics=topic),
+                ),
+                (
+                    "outlet page ?sort=quality",
+                    f"/providers/{provider.domain}/",
+                    {"sort": "quality"},
+                    by_quality.filter(provider=provider),
+                ),
+                (
+                    "/?type=video&sort=heat",
+                    "/",
+                    {"type": "video", "sort": "heat"},
+                    by_heat.filter(type="video"),
+                ),
+                (
+                    "/?topic=3&min_quality=100&sort=heat",
+                    "/",
+                    {"topic": topic.slug, "min_quality": 100, "sort": "heat"},
+                    by_heat.filter(topics=topic, quality__gte=100),
+                ),
+            )
         ),
         ("story page", f"/articles/{story.slug}/", {}, published.filter(pk=story.pk), 1, False),
         ("/api/news/", "/api/news/", {}, published, 20, False),

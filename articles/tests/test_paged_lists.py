@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from articles import paging
+from articles import keptlists, paging
 
 from .factories import ArticleFactory, TopicFactory
 
@@ -100,3 +100,44 @@ def test_a_short_list_is_found_first_then_sorted(client, stories, monkeypatch):
     assert unindexed.search(paged_statement(client, "/topics/science/?sort=quality"))
     monkeypatch.setattr(paging, "CAP", 1)
     assert not unindexed.search(paged_statement(client, "/topics/science/?sort=quality"))
+
+
+def ids_statement(client, path):
+    """The statement that found a deep page's ids (``paging.kept_page_rows``)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    found = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT "articles_article"."id" AS "pk" FROM "articles_article"')
+        and "ORDER BY" in q["sql"]
+    ]
+    assert len(found) == 1, [q["sql"][:200] for q in queries]
+    return found[0]
+
+
+@pytest.mark.parametrize("path", ["/topics/science/", "/?topic=science&min_quality=10"])
+def test_a_deep_page_tests_a_topic_against_a_hash_in_any_sort(client, stories, monkeypatch, path):
+    """A deep page passes thousands of the topic's stories first: newest first too, the walk
+    tests them against the links' hash, not a probe of the links per story."""
+    monkeypatch.setattr(paging, "CAP", 1)
+    monkeypatch.setattr(paging, "DEEP_OFFSET", 0)
+    shown = plan(ids_statement(client, path))
+    assert "Index Only Scan using article_walk_newest_idx" in shown, shown
+    assert "hashed SubPlan" in shown, shown
+
+
+def test_a_deep_page_probes_each_storys_cluster_by_its_key(client, stories, monkeypatch):
+    """No join to the clusters on a deep page, which PostgreSQL hashed whole (1,000,000
+    rows, spilled to disk) for a list it expected long; the first pages keep the join,
+    whose cost the planner charges only to the stories the filters keep, and so does a
+    deep page of a long list (``keptlists.PROBED_CLUSTERS_UP_TO``)."""
+    monkeypatch.setattr(paging, "CAP", 1)
+    first = paged_statement(client, "/topics/science/?sort=quality")
+    assert 'JOIN "articles_cluster"' in first, first
+    monkeypatch.setattr(paging, "DEEP_OFFSET", 0)
+    deep = ids_statement(client, "/topics/science/?sort=quality")
+    assert 'JOIN "articles_cluster"' not in deep, deep
+    assert 'FROM "articles_cluster"' in deep, deep
+    monkeypatch.setattr(keptlists, "PROBED_CLUSTERS_UP_TO", 0)  # a list longer than that
+    assert 'JOIN "articles_cluster"' in ids_statement(client, "/topics/science/?sort=quality")
