@@ -86,9 +86,7 @@ class TestThePublicRuleCover:
             ArticleFactory(topics=[topic] if n % 10 == 0 else [])
         sql = executed(client, "/topics/covered/", r"^SELECT COUNT\(\*\)")
         if connection.vendor == "postgresql":
-            # The index is SQLite's (below). No ANALYZE here: PostgreSQL keeps a table's
-            # row estimate past the test's rollback, and the heat sort's plan follows it.
-            return
+            return  # the index is SQLite's (below)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # SQLite's figures roll back with the test
         shown = plan(sql)
