@@ -528,17 +528,13 @@ def _set_clusters(Article, placed):
     db = connections[router.db_for_write(Article)]
     quote = db.ops.quote_name
     meta = Article._meta
-    table = quote(meta.db_table)
-    sql = "UPDATE {} SET {} = placed.column1 FROM (VALUES {{}}) AS placed".format(
-        table, quote(meta.get_field("cluster").column)
-    )
-    sql += f" WHERE {table}.{quote(meta.pk.column)} = placed.column2"
+    table, cluster = quote(meta.db_table), quote(meta.get_field("cluster").column)
+    head = f"UPDATE {table} SET {cluster} = placed.column1 FROM (VALUES "
+    tail = f") AS placed WHERE {table}.{quote(meta.pk.column)} = placed.column2"
     with db.cursor() as cursor:
         for part in _parts(placed, size=500):
-            cursor.execute(
-                sql.format(", ".join(["(%s, %s)"] * len(part))),
-                [value for pair in part for value in pair],
-            )
+            values = ", ".join(["(%s, %s)"] * len(part))
+            cursor.execute(head + values + tail, [value for pair in part for value in pair])
 
 
 @dataclass
