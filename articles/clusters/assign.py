@@ -19,8 +19,6 @@ from django.apps import apps as django_apps
 from django.db import connections, router, transaction
 from django.utils import timezone
 
-from articles.ingest import writer
-
 from . import leads, outlets
 from .grouping import components
 from .matching import WINDOW, same_story
@@ -141,8 +139,18 @@ def _store_signatures(computed, apps, created=frozenset()):
     if stored:
         for model in (StoryKey, StoryBands, StorySignature):
             model.objects.filter(article_id__in=stored).delete()
-    # The importer's own executemany: the ORM's bulk_create cost more than the hashing.
-    writer.insert_rows(StorySignature, computed.signatures)
+    # Plain executemanys: the ORM's bulk_create cost more than the hashing, and the
+    # importer's insert_rows preparing each value by its field a third more than this
+    # (11.0 against 7.6 ms a 1,000 signatures; only the time needs the backend's form).
+    adapt = connections[router.db_for_write(StorySignature)].ops.adapt_datetimefield_value
+    _insert_plain(
+        StorySignature,
+        ("article", "data_hash", "features", "published_at"),
+        [
+            (row["article_id"], row["data_hash"], row["features"], adapt(row["published_at"]))
+            for row in computed.signatures
+        ],
+    )
     _insert_plain(StoryKey, ("article", "key", "published_epoch"), computed.keys)
     _insert_plain(
         StoryBands, ("article", "wording", "published_epoch", *BAND_COLUMNS), computed.bands
@@ -150,7 +158,8 @@ def _store_signatures(computed, apps, created=frozenset()):
 
 
 def _insert_plain(model, names, rows):
-    """Rows of these fields' values, ready for the database as they are (integers)."""
+    """Rows of these fields' values, ready for the database as they are (integers, text,
+    times in the backend's form)."""
     if not rows:
         return
     db = connections[router.db_for_write(model)]
