@@ -23,7 +23,7 @@ from . import leads, outlets
 from .grouping import components
 from .matching import WINDOW, same_story
 from .models import BAND_COLUMNS, epoch_seconds
-from .signatures import from_stored_form, is_address_key, signed_many
+from .signatures import from_stored_form, is_address_key, remember_stored_form, signed_many
 
 CHUNK = 500
 
@@ -114,6 +114,7 @@ def _compute_signatures(ids, apps, signed=None):
         if pk not in found:
             continue  # deleted meanwhile
         signature, keys, features, data_hash = found[pk]
+        remember_stored_form(signature, features)
         published_at = signature.published_at
         computed.found[pk] = (signature, keys)
         computed.signatures.append(

@@ -1,6 +1,7 @@
 """Story clusters: URL forms, text similarity, order independence, incremental joins,
 editors' decisions surviving re-imports and re-clustering."""
 
+import dataclasses
 import datetime as dt
 import itertools
 import os
@@ -13,7 +14,7 @@ from django.db import connection
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
-from articles.clusters import editing
+from articles.clusters import editing, signatures
 from articles.clusters.addresses import canonical_url
 from articles.clusters.assign import (
     cluster_new_stories,
@@ -38,6 +39,7 @@ from articles.clusters.signatures import (
     key_kind,
     keys_many,
     keys_of,
+    remember_stored_form,
     signature_of,
     stored_form,
 )
@@ -244,8 +246,10 @@ class TestMatching:
         assert [is_address_key(key) for key in keys].count(True) == 1
         assert band_key(39, 2**32 - 1, 2**32 - 1) < 0 < band_key(1, 0, 0)
 
-    def test_stored_form_gives_the_signature_back(self):
-        """One text column holds a signature's sets, wordings included, losslessly."""
+    def test_stored_form_gives_the_signature_back(self, monkeypatch):
+        """One text column holds a signature's sets, wordings included, losslessly
+        (parsed: nothing remembered)."""
+        monkeypatch.setattr(signatures, "_RECENT", signatures._Recent(size=10))
         related = ["https://other.example/x", "https://third.example/y"]
         signature = signature_of(
             *CHIPS,
@@ -256,6 +260,21 @@ class TestMatching:
         )
         assert signature.wordings and signature.links and signature.addresses
         assert from_stored_form(T0, stored_form(signature)) == signature
+
+    def test_a_remembered_stored_form_comes_back_unparsed_and_only_for_its_time(self, monkeypatch):
+        monkeypatch.setattr(signatures, "_RECENT", signatures._Recent(size=2))
+        made = signature_of(*CHIPS, T0, ["https://example.com/story"], [])
+        text = stored_form(made)
+        remember_stored_form(made, text)
+        assert from_stored_form(T0, text) is made
+        later = from_stored_form(T0 + dt.timedelta(hours=1), text)
+        assert later == dataclasses.replace(made, published_at=T0 + dt.timedelta(hours=1))
+        other = signature_of("Other words entirely here", "", T0, [], [])
+        for n in range(3):  # two generations of two: the first is forgotten, still right
+            remember_stored_form(
+                dataclasses.replace(other, published_at=T0 + n * dt.timedelta(days=7)), "x"
+            )
+        assert from_stored_form(T0, text) == made and from_stored_form(T0, text) is not made
 
     def test_no_keys_that_can_never_match(self):
         """One related link cannot be two shared ones, four words cannot be five shared:
