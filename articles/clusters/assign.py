@@ -335,7 +335,12 @@ def cluster_new_stories(apps=django_apps, article_ids=None, signed=None, created
         if not article_ids:
             return 0
         unclustered = unclustered.filter(pk__in=list(article_ids))
-    new_ids = list(unclustered.order_by("pk").values_list("pk", flat=True))
+    if article_ids is not None and len(article_ids) <= CHUNK:
+        # One chunk whatever is clustered already (an importer's batch): the chunk's
+        # own query below keeps only the unclustered, so no query to find them first.
+        new_ids = sorted(set(article_ids))
+    else:
+        new_ids = list(unclustered.order_by("pk").values_list("pk", flat=True))
     clustered = 0
     for start in range(0, len(new_ids), CHUNK):
         # One transaction a chunk: whole or not at all, and SQLite writes it at once
