@@ -12,7 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+
+from articles.models import Topic
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
@@ -116,3 +119,52 @@ class TestDeployCheck:
         process = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
         assert process.returncode != 0
         assert "security.W008" in process.stderr + process.stdout
+
+
+class TestPreparedStatements:
+    """PostgreSQL binds parameters on the server and prepares what a connection repeats."""
+
+    POSTGRES = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://newsroom@127.0.0.1:5432/newsroom"}
+
+    def options(self, **env):
+        return setting("DATABASES['default']['OPTIONS']", {**self.POSTGRES, **env})
+
+    def test_on_by_default(self):
+        options = self.options()
+        assert "'server_side_binding': True" in options
+        assert "'prepare_threshold': 2" in options
+
+    def test_the_threshold_is_read(self):
+        assert "'prepare_threshold': 7" in self.options(DATABASE_PREPARE_THRESHOLD="7")
+
+    def test_empty_prepares_nothing(self):
+        """As Django's default: bound on the client (a pooler that cannot keep statements)."""
+        options = self.options(DATABASE_PREPARE_THRESHOLD="")
+        assert "server_side_binding" not in options
+        assert "prepare_threshold" not in options
+        assert "jit=off" in options
+
+    def test_a_bad_threshold_is_named(self):
+        process = run(
+            "import newsroom.settings", {**self.POSTGRES, "DATABASE_PREPARE_THRESHOLD": "x"}
+        )
+        assert process.returncode != 0
+        assert "DATABASE_PREPARE_THRESHOLD must be a whole number, not 'x'" in process.stderr
+
+    def test_sqlite_is_untouched(self):
+        options = setting("DATABASES['default']['OPTIONS']", {"DJANGO_DEBUG": "1"})
+        assert "prepare_threshold" not in options
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statements")
+    @pytest.mark.django_db
+    def test_a_repeated_statement_is_prepared_on_the_server(self):
+        """The third run of a query on a connection uses a statement PostgreSQL keeps."""
+        query = Topic.objects.filter(slug="prepared-statement-probe")
+        for _ in range(3):
+            list(query.all())  # a new queryset each time: no result cache
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%articles_topic%slug%"],
+            )
+            assert cursor.fetchone()[0] == 1
