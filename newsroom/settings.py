@@ -134,10 +134,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # the connection's life instead of for every request (a page's planning cost
     # more than its execution). An empty value prepares nothing, as behind a pooler
     # that cannot keep prepared statements.
+    # Full-text statements stay unprepared (newsroom/pgcursor.py).
     prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "2").strip()
     if prepare_threshold:
+        from newsroom.pgcursor import PreparingCursor
+
         options["server_side_binding"] = True
         options["prepare_threshold"] = env_int("DATABASE_PREPARE_THRESHOLD", 2)
+        options["cursor_factory"] = PreparingCursor
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

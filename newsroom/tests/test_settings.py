@@ -15,7 +15,9 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from articles.models import Topic
+from articles.models import Article, Topic
+from articles.search import search_articles
+from newsroom.pgcursor import planned_per_word
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
@@ -133,6 +135,7 @@ class TestPreparedStatements:
         options = self.options()
         assert "'server_side_binding': True" in options
         assert "'prepare_threshold': 2" in options
+        assert "PreparingCursor" in options
 
     def test_the_threshold_is_read(self):
         assert "'prepare_threshold': 7" in self.options(DATABASE_PREPARE_THRESHOLD="7")
@@ -168,3 +171,26 @@ class TestPreparedStatements:
                 ["%articles_topic%slug%"],
             )
             assert cursor.fetchone()[0] == 1
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statements")
+    @pytest.mark.django_db
+    def test_full_text_search_is_never_prepared(self):
+        """Planned for its word each time (newsroom/pgcursor.py): a generic plan chosen
+        for a rare word read a common word's matches 30 times slower."""
+        for _ in range(4):
+            list(search_articles(Article.objects.all(), "prepared"))
+            list(Article.objects.filter(slug="prepared-probe"))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT"
+                " count(*) FILTER (WHERE statement LIKE %s),"
+                " count(*) FILTER (WHERE statement LIKE %s)"
+                " FROM pg_prepared_statements",
+                ["%to_tsquery(%", '%"articles_article"."slug" = $1%'],
+            )
+            assert cursor.fetchone() == (0, 1)
+
+
+def test_full_text_statements_are_recognised():
+    assert planned_per_word("SELECT 1 WHERE v @@ websearch_to_tsquery(%s::regconfig, %s)")
+    assert not planned_per_word('SELECT "articles_article"."id" FROM "articles_article"')
