@@ -134,7 +134,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # the connection's life instead of for every request (a page's planning cost
     # more than its execution). An empty value prepares nothing, as behind a pooler
     # that cannot keep prepared statements.
-    # Full-text statements stay unprepared (newsroom/pgcursor.py).
+    # Full-text searches and capped counts stay unprepared: their values pick their
+    # plans (newsroom/pgcursor.py).
     prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "2").strip()
     if prepare_threshold:
         from newsroom.pgcursor import PreparingCursor
