@@ -15,7 +15,8 @@ page cache off; warm: the page cache on Redis — loads /bench/hello/ and then e
 path, printing req/s, p50, p99, errors, the ratio to hello-world's req/s in the
 same run, and the server's CPU ms per request (user + system time of gunicorn's
 processes over the run, divided by the requests served: on a shared machine steadier
-than req/s, which other processes' CPU takes from directly). Goals (issue 16):
+than req/s, which other processes' CPU takes from directly) and, on a PostgreSQL of
+this machine, the database's ("DB ms": its postmaster's processes, the same way). Goals (issue 16):
 warm >= 0.5, cold >= 0.1, 0 errors. ``GUNICORN_*`` variables in the environment reach
 the server (gunicorn.conf.py reads them), so a variant of its settings can be loaded.
 """
@@ -112,42 +113,71 @@ def milliseconds(text):
     return float(number) * UNITS[unit]
 
 
-def server_cpu_seconds(server):
-    """User + system CPU seconds of gunicorn's master and its workers so far."""
-    pids = [server.pid]
+def cpu_ticks(pid):
+    """CPU ticks (user + system) of a process and of each of its children, and under
+    "ended" those of its children that ended and were waited for (cutime + cstime)."""
+    ticks = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:  # a process that ended meanwhile
             continue
-        if int(fields[1]) == server.pid:
-            pids.append(int(stat.parent.name))
-    ticks = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+        if int(fields[1]) == pid:
+            ticks[int(stat.parent.name)] = int(fields[11]) + int(fields[12])  # utime, stime
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks[pid] = int(fields[11]) + int(fields[12])
+    ticks["ended"] = int(fields[13]) + int(fields[14])
+    return ticks
 
 
-def wrk(url, seconds, connections, server):
-    cpu = server_cpu_seconds(server)
+def cpu_seconds_since(before, pid):
+    """CPU seconds a process and its children spent since ``before`` (its cpu_ticks):
+    a child that ended meanwhile moved its whole time into "ended", so what it had
+    spent before is taken off (PostgreSQL's backends end when Django closes a
+    connection older than CONN_MAX_AGE)."""
+    after = cpu_ticks(pid)
+    spent = sum(ticks - before.get(key, 0) for key, ticks in after.items())
+    spent -= sum(ticks for key, ticks in before.items() if key not in after)
+    return spent / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster_pid():
+    """PostgreSQL's postmaster when it runs on this machine (the parent of this
+    connection's backend), else None: its processes' CPU is the database's."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    try:
+        parent = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        Path(f"/proc/{parent}/stat").read_text()
+    except OSError:  # not a process of this machine, or one we may not read
+        return None
+    return parent
+
+
+def wrk(url, seconds, connections, server, database):
+    cpu = cpu_ticks(server.pid)
+    database_cpu = cpu_ticks(database) if database else None
     output = subprocess.run(
         ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    cpu = server_cpu_seconds(server) - cpu
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    per_request = 1000 / max(requests, 1)
+    cpu = cpu_seconds_since(cpu, server.pid) * per_request
+    if database:
+        database_cpu = cpu_seconds_since(database_cpu, database) * per_request
     kinds = {kind: int(n) for kind, n in re.findall(r"(connect|read|write|timeout) (\d+)", output)}
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if non_2xx:
         kinds["non-2xx"] = int(non_2xx.group(1))
-    requests = int(re.search(r"(\d+) requests in", output).group(1))
     return {
-        "cpu_ms": cpu * 1000 / max(requests, 1),
+        "cpu_ms": cpu,
+        "db_cpu_ms": database_cpu,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": milliseconds(re.search(r"\s50%\s+(\S+)", output).group(1)),
         "p99": milliseconds(re.search(r"\s99%\s+(\S+)", output).group(1)),
@@ -162,19 +192,19 @@ def load_average():
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
-def load(mode, server, port, cases, seconds, connections):
+def load(mode, server, port, cases, seconds, connections, database):
     base = f"http://127.0.0.1:{port}"
     for _, path in cases:  # warm the server (and, warm, the cache) once per path
         urllib.request.urlopen(base + path, timeout=30).read()
-    hello = wrk(base + HELLO, seconds, connections, server)
+    hello = wrk(base + HELLO, seconds, connections, server, database)
     print(f"\n{mode}: {connections} connections, {seconds} s per path; {load_average()}")
     print(
         f"{'path':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}"
-        f" {'CPU ms':>7}"
+        f" {'CPU ms':>7} {'DB ms':>7}"
     )
     show("hello", hello, hello)
     for name, path in cases:  # each row as it is measured: a long run shows its progress
-        show(name, wrk(base + path, seconds, connections, server), hello)
+        show(name, wrk(base + path, seconds, connections, server, database), hello)
     print(f"({load_average()} at the end)", flush=True)
 
 
@@ -182,9 +212,19 @@ def show(name, row, hello):
     print(
         f"{name:<10} {row['rps']:>8.0f} {row['p50']:>8.1f} {row['p99']:>8.1f} "
         f"{row['errors']:>7} {row['rps'] / hello['rps']:>6.2f} {row['cpu_ms']:>7.2f}"
+        + ("       -" if row["db_cpu_ms"] is None else f" {row['db_cpu_ms']:>7.2f}")
         + (f"  ({row['kinds']})" if row["kinds"] else ""),
         flush=True,
     )
+
+
+def prepared_statements():
+    """What the served code's settings prepare on PostgreSQL (newsroom/settings.py)."""
+    if connection.vendor != "postgresql":
+        return ""
+    options = connection.settings_dict["OPTIONS"]
+    binding = "server" if options.get("server_side_binding") else "client"
+    return f"; {binding}-side binding, prepare_threshold {options.get('prepare_threshold')}"
 
 
 def git_head():
@@ -231,11 +271,13 @@ def main():
         if unknown:
             sys.exit(f"unknown --paths {sorted(unknown)}; known: {[name for name, _ in cases]}")
         cases = [case for case in cases if case[0] in wanted]
+    database = postmaster_pid()
     connection.close()
     print(
         f"{Article.objects.count()} stories on {connection.vendor}, ready in "
         f"{time.perf_counter() - started:.0f} s; {os.cpu_count()} CPUs; "
         f"gunicorn.conf.py with {gunicorn_overrides()}; code {ROOT} at {git_head()}"
+        + prepared_statements()
     )
 
     settings_by_mode = {
@@ -246,7 +288,7 @@ def main():
         port = free_port()
         server = start_gunicorn(port, settings_by_mode[mode])
         try:
-            load(mode, server, port, cases, options.seconds, options.connections)
+            load(mode, server, port, cases, options.seconds, options.connections, database)
         finally:
             server.terminate()
             server.wait(timeout=30)

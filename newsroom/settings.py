@@ -126,7 +126,23 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: it pays off for long analytical queries, not for web
     # pages. A page's capped count (articles/paging.py) is estimated costly, so
     # PostgreSQL compiled it: 1.9 s of compiling to run 90 ms of query.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = "-c jit=off"
+    # Prepared statements (docs/deploy.md): psycopg sends the parameters apart from
+    # the SQL (server-side binding) and prepares a statement once it has run
+    # DATABASE_PREPARE_THRESHOLD times on a connection; PostgreSQL then plans it for
+    # the connection's life instead of for every request (a page's planning cost
+    # more than its execution). An empty value prepares nothing, as behind a pooler
+    # that cannot keep prepared statements.
+    # Full-text searches and capped counts stay unprepared: their values pick their
+    # plans (newsroom/pgcursor.py).
+    prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "2").strip()
+    if prepare_threshold:
+        from newsroom.pgcursor import PreparingCursor
+
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = env_int("DATABASE_PREPARE_THRESHOLD", 2)
+        options["cursor_factory"] = PreparingCursor
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -12,7 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+
+from articles.models import Article, Topic
+from articles.search import search_articles
+from newsroom.pgcursor import planned_per_value
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
@@ -116,3 +121,81 @@ class TestDeployCheck:
         process = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
         assert process.returncode != 0
         assert "security.W008" in process.stderr + process.stdout
+
+
+class TestPreparedStatements:
+    """PostgreSQL binds parameters on the server and prepares what a connection repeats."""
+
+    POSTGRES = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://newsroom@127.0.0.1:5432/newsroom"}
+
+    def options(self, **env):
+        return setting("DATABASES['default']['OPTIONS']", {**self.POSTGRES, **env})
+
+    def test_on_by_default(self):
+        options = self.options()
+        assert "'server_side_binding': True" in options
+        assert "'prepare_threshold': 2" in options
+        assert "PreparingCursor" in options
+
+    def test_the_threshold_is_read(self):
+        assert "'prepare_threshold': 7" in self.options(DATABASE_PREPARE_THRESHOLD="7")
+
+    def test_empty_prepares_nothing(self):
+        """As Django's default: bound on the client (a pooler that cannot keep statements)."""
+        options = self.options(DATABASE_PREPARE_THRESHOLD="")
+        assert "server_side_binding" not in options
+        assert "prepare_threshold" not in options
+        assert "jit=off" in options
+
+    def test_a_bad_threshold_is_named(self):
+        process = run(
+            "import newsroom.settings", {**self.POSTGRES, "DATABASE_PREPARE_THRESHOLD": "x"}
+        )
+        assert process.returncode != 0
+        assert "DATABASE_PREPARE_THRESHOLD must be a whole number, not 'x'" in process.stderr
+
+    def test_sqlite_is_untouched(self):
+        options = setting("DATABASES['default']['OPTIONS']", {"DJANGO_DEBUG": "1"})
+        assert "prepare_threshold" not in options
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statements")
+    @pytest.mark.django_db
+    def test_a_repeated_statement_is_prepared_on_the_server(self):
+        """The third run of a query on a connection uses a statement PostgreSQL keeps."""
+        query = Topic.objects.filter(slug="prepared-statement-probe")
+        for _ in range(3):
+            list(query.all())  # a new queryset each time: no result cache
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%articles_topic%slug%"],
+            )
+            assert cursor.fetchone()[0] == 1
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statements")
+    @pytest.mark.django_db
+    def test_search_and_capped_counts_are_never_prepared(self):
+        """Planned for their values each time (newsroom/pgcursor.py): a generic plan chosen
+        for a rare word read a common word's matches 30 times slower, one for a capped
+        count walked the wrong index."""
+        for _ in range(4):
+            list(search_articles(Article.objects.all(), "prepared"))
+            Article.objects.filter(type="video")[:1001].count()
+            list(Article.objects.filter(slug="prepared-probe"))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT"
+                " count(*) FILTER (WHERE statement LIKE %s),"
+                " count(*) FILTER (WHERE statement LIKE %s),"
+                " count(*) FILTER (WHERE statement LIKE %s)"
+                " FROM pg_prepared_statements",
+                ["%to_tsquery(%", "SELECT COUNT(*) FROM (%", '%"articles_article"."slug" = $1%'],
+            )
+            assert cursor.fetchone() == (0, 0, 1)
+
+
+def test_statements_planned_per_value_are_recognised():
+    assert planned_per_value("SELECT 1 WHERE v @@ websearch_to_tsquery(%s::regconfig, %s)")
+    assert planned_per_value('SELECT COUNT(*) FROM (SELECT "a"."id" FROM "a" LIMIT 1001) counted')
+    assert not planned_per_value('SELECT COUNT(*) FROM (SELECT DISTINCT "a"."id" FROM "a") sub')
+    assert not planned_per_value('SELECT "articles_article"."id" FROM "articles_article"')
