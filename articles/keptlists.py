@@ -161,7 +161,7 @@ def paged_rows(key, listed, sort, params, start, stop, *, size):
     (:func:`filters.in_topic`, :data:`HASHED_TOPICS_FOR`; a deep page in any sort) and,
     on a deep page of a shorter list than :data:`FENCED_UP_TO`, probes each story's
     cluster by key outside a fence (:func:`fenced_ids`); the rows are then read by
-    id, from the list as a page of ids reads it cheapest: each cluster probed, a topic
+    id, a deep page's from the list as a page of ids reads it cheapest: each cluster probed, a topic
     joined, not hashed (for 21 ids, 21 probes of the links where the hash reads all of the
     topic's, 25,000 at a million stories: 2–3 ms; with a minimum quality PostgreSQL then
     intersected the ids with the quality index's 207,694 entries, 24–30 ms, against 1.1).
