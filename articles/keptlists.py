@@ -15,6 +15,8 @@ On PostgreSQL a filtered or sorted HTML list is paged by :func:`paged_rows`: its
 ids first, from a sort's index alone, then the rows.
 """
 
+from functools import partial
+
 from django.db import connections
 from django.db.models import Subquery
 from django_filters.constants import EMPTY_VALUES
@@ -117,15 +119,24 @@ a probe of the links by the join (a topic's page 100 newest first: 25,000 storie
 read by id and sorted, 228 ms; the walk testing the hash passes 80,000 index entries)."""
 
 
-PROBED_CLUSTERS_UP_TO = 15_000
-"""A deep page of a list of up to this many stories (the paginator's count or estimate)
-probes each story's cluster by key (``one_per_cluster(probed=True)``). The planner
-charges a probe to every story a plan passes, so it may read every story the filters
-keep and probe each (4 buffers a story): bounded by the list's length. A longer one
-keeps the join, whose hash of all clusters it then plans less often. Set between the
-bench's two measured sides (estimates there are about half the stories): a topic,
-9,749 estimated (20,101), probed 10,151 buffers for 24,680 and a spill to disk;
-videos, 20,129 estimated (40,206), probed 161,510 buffers for 8,728."""
+FENCED_UP_TO = 40_000
+"""A deep page of a list of up to this many stories (the paginator's count or estimate) is
+found by :func:`fenced_ids`: the filters' stories in a subquery the planner may not merge
+(``OFFSET 0``), each story's cluster probed by key outside it
+(``one_per_cluster(probed=True)``). The planner charges every condition of a scan to
+each row it passes: a probe in the walk is charged to every story walked, not only to
+those the filters keep, and a join to the clusters costs a hash of all of them (1,000,000,
+spilled to disk). Outside the fence the probe is charged to the filters' stories alone,
+and the list sorted outside is planned for reading it whole: the planner's own choice
+between walking the sort's index (it still stops at the page) and finding the filters'
+stories another way and sorting them. At a million stories, page 100: videos by heat
+(19,861 estimated, 40,206 there) 8,728 buffers where the walk with the join read 9,010
+and spilled 4,077 more to disk (242 ms), and the probe without the fence 161,510; a
+topic with a minimum quality by heat (2,234 estimated, 4,643 there) 11,597 buffers, its
+stories of that quality found in the quality index and sorted, for the walk's 14,618
+(320,275 entries of the heat index); an outlet by quality 12,097 for 20,173. The bound
+keeps the planning for the whole list to lists whose sort is cheap; past it the walk and
+the join stay."""
 
 
 def pages_by_ids(filters, sort, fixed):
@@ -148,10 +159,13 @@ def paged_rows(key, listed, sort, params, start, stop, *, size):
     subquery that needs only the columns of migration 0026's covering indexes, so
     the walk reads index entries, not stories, and tests a topic against a hash
     (:func:`filters.in_topic`, :data:`HASHED_TOPICS_FOR`; a deep page in any sort) and,
-    on a deep page of a shorter list than :data:`PROBED_CLUSTERS_UP_TO`, probes each
-    story's cluster by key (``one_per_cluster(probed=True)``,
-    ``listed(probed_clusters=True)``); the rows are then read by
-    id. ``size()``, the paginator's count (exact up to ``paging.CAP``, else the
+    on a deep page of a shorter list than :data:`FENCED_UP_TO`, probes each story's
+    cluster by key outside a fence (:func:`fenced_ids`); the rows are then read by
+    id, a deep page's from the list as a page of ids reads it cheapest: each cluster probed, a topic
+    joined, not hashed (for 21 ids, 21 probes of the links where the hash reads all of the
+    topic's, 25,000 at a million stories: 2–3 ms; with a minimum quality PostgreSQL then
+    intersected the ids with the quality index's 207,694 entries, 24–30 ms, against 1.1).
+    ``size()``, the paginator's count (exact up to ``paging.CAP``, else the
     planner's estimate, both asked for the page anyway), picks the plan: a list of
     at most ``CAP`` stories is found first and sorted (``search.order_matches``'
     sort of the matches), as no walk can be cheaper than reading so few.
@@ -160,17 +174,22 @@ def paged_rows(key, listed, sort, params, start, stop, *, size):
     deep = start >= paging.DEEP_OFFSET
     walk = size > paging.CAP
     hashed = walk and size <= HASHED_TOPICS_UP_TO and (sort in HASHED_TOPICS_FOR or deep)
-    probed = deep and size <= PROBED_CLUSTERS_UP_TO
+    fenced = deep and size <= FENCED_UP_TO
     plan = ("walk:hashed" if hashed else "walk") if walk else "sorted"
-    plan = f"{plan}:probed" if probed else plan
+    plan = f"{plan}:fenced" if fenced else plan
     fields = ArticleFilter.SORTS[sort or "newest"]
 
     def ordered(**values):
-        stories = listed(**values, hashed_topics=hashed, probed_clusters=probed)
+        stories = listed(**values, hashed_topics=hashed)
         return order_matches(stories, *fields, common=walk)
 
     if deep:
-        return paging.kept_page_rows(f"{key}:{plan}", ordered, params, start, stop)
+        key, by_id = f"{key}:{plan}", partial(listed, probed_clusters=True)
+        if not fenced:
+            return paging.kept_page_rows(key, ordered, params, start, stop, by_id=by_id)
+        filtered = partial(listed, hashed_topics=hashed, shown=False)
+        ids = fenced_ids(key, filtered, fields, params, start, stop)
+        return paging.rows_by_ids(key, by_id, params, ids)
 
     def page(offset, limit, **values):
         ids = PagedIds(ordered(**values).values("pk"), offset=offset, limit=limit)
@@ -178,6 +197,44 @@ def paged_rows(key, listed, sort, params, start, stop, *, size):
 
     window = {**params, "offset": start, "limit": stop - start}
     return precompiled.precompiled_rows(f"{key}:paged:{plan}", page, window)
+
+
+FENCED_COLUMNS = ("id", "cluster_id", "quality", "heat", "published_at")
+"""What the test outside the fence and the sorts read of a fenced story. With every column
+(a story's body among them) the planner priced a sort of the list as one spilled to disk,
+and walked the sort's index instead: a topic with a minimum quality by heat, page 100,
+passed 320,275 entries (14,618 buffers) where, these columns alone, it reads the 167,007
+stories of that quality and sorts them (11,597 buffers)."""
+
+
+def fenced_ids(key, filtered, fields, params, start, stop):
+    """The ids of rows ``start:stop`` of the list of ``filtered(**params)`` (the filters'
+    stories), ordered by ``fields``, one card per cluster tested outside a fence
+    (:data:`FENCED_UP_TO`): ``SELECT id FROM (filtered OFFSET 0) WHERE one per cluster
+    ORDER BY fields LIMIT OFFSET``, one statement, kept by ``key``. The same ids as
+    ``one_per_cluster(filtered)`` paged: the test looks for a better story of the cluster
+    among the filters' stories, and the fenced rows are those stories. The fence selects
+    only :data:`FENCED_COLUMNS`.
+    """
+
+    def fenced(**values):
+        return filtered(**values).order_by(*fields).values_list(*FENCED_COLUMNS)
+
+    def collapsed(now, **values):
+        among = filtered(now=now, **values)
+        shown = one_per_cluster(Article.objects.all(), now, probed=True, among=among)
+        return shown.order_by(*fields).values_list("pk")
+
+    connection = connections["default"]
+    table = connection.ops.quote_name(Article._meta.db_table)
+    inner, inner_params = precompiled.precompiled_sql(f"{key}:fenced", fenced, params)
+    outer, outer_params = precompiled.precompiled_sql(f"{key}:collapsed", collapsed, params)
+    head, _, tail = outer.partition(f" FROM {table} ")
+    assert "%s" not in head, head  # the outer parameters all follow the fence
+    sql = f"{head} FROM ({inner} OFFSET 0) {table} {tail} LIMIT %s OFFSET %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*inner_params, *outer_params, stop - start, start))
+        return [id_ for (id_,) in cursor.fetchall()]
 
 
 class PagedIds(Subquery):

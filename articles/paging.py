@@ -61,25 +61,36 @@ def page_rows(queryset, start, stop, size=None):
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def kept_page_rows(key, build, params, start, stop, pk=attrgetter("pk")):
+def kept_page_rows(key, build, params, start, stop, pk=attrgetter("pk"), *, by_id=None):
     """:func:`page_rows` for a list kept compiled (``newsroom.precompiled``) by ``key``.
 
     ``build(**params)`` is the list's ordered queryset; ``pk`` reads a row's id
-    (``itemgetter(0)`` for ``values_list`` rows that start with it).
+    (``itemgetter(0)`` for ``values_list`` rows that start with it); ``by_id``: the
+    same list written for reading a page's rows by their ids, if not ``build``
+    (``keptlists.paged_rows``: a walk's form of a filter can cost more than the page).
     """
+    by_id_build = by_id or build
     if start < DEEP_OFFSET:
         return precompiled_rows(key, build, params, start, stop)
 
     def ids_of(**params):
         return build(**params).values_list("pk", flat=True)
 
-    def by_id(ids, **params):
-        return build(**params).filter(pk__in=ids)
-
     ids = precompiled_rows(f"{key}:ids", ids_of, params, start, stop)
+    return rows_by_ids(key, by_id_build, params, ids, pk)
+
+
+def rows_by_ids(key, build, params, ids, pk=attrgetter("pk")):
+    """The rows of ``build(**params)`` whose ids are ``ids``, in that order (kept by ``key``)."""
     if not ids:
         return []
-    rows = {pk(row): row for row in precompiled_rows(f"{key}:by-id", by_id, {**params, "ids": ids})}
+
+    def rows_of(ids, **params):
+        return build(**params).filter(pk__in=ids)
+
+    rows = {
+        pk(row): row for row in precompiled_rows(f"{key}:by-id", rows_of, {**params, "ids": ids})
+    }
     return [rows[id_] for id_ in ids if id_ in rows]
 
 

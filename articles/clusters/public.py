@@ -14,17 +14,20 @@ from newsroom.precompiled import precompiled_rows
 UNSCORED = -1
 
 
-def one_per_cluster(stories, now=None, *, probed=False):
+def one_per_cluster(stories, now=None, *, probed=False, among=None):
     """``stories`` (already published-only and filtered) keeping one story per cluster.
 
     The one kept is the cluster's lead when it is among ``stories``, else the best of
     them by quality, then the earliest; a story without a cluster stands alone. Done
     with a correlated EXISTS, so the page still costs one query (plus its COUNT).
-    ``probed``: each story's cluster probed by its key (:func:`_leads`), for a deep page.
+    ``probed``: each story's cluster probed by its key (:func:`_leads`), for a deep page;
+    ``among``: the stories a better one is looked for in, if not ``stories`` (rows that are
+    those stories already, fenced from the test: ``keptlists.fenced_ids``).
     """
     score = Coalesce("quality", Value(UNSCORED))
     better = (
-        stories.order_by()
+        (stories if among is None else among)
+        .order_by()
         .annotate(cluster_score=score)
         .filter(cluster=OuterRef("cluster"))
         .exclude(pk=OuterRef("pk"))

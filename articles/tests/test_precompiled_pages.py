@@ -205,16 +205,19 @@ PLANNED_PATHS = [
 ]
 
 
+@pytest.mark.parametrize("fenced_up_to", [10**9, 0])
 @pytest.mark.parametrize(("cap", "hashed_up_to"), [(1000, 0), (2, 10**9), (2, 0)])
 @pytest.mark.parametrize("path", PLANNED_PATHS)
 def test_the_same_page_whichever_plan_pages_it(
-    client, site, path, cap, hashed_up_to, monkeypatch, reference
+    client, site, path, cap, hashed_up_to, fenced_up_to, monkeypatch, reference
 ):
     """A list paged by its ids (PostgreSQL, ``keptlists.paged_rows``) is the ORM's page,
-    sorted first (a short list), walked with topics hashed, or walked with topics joined."""
+    sorted first (a short list), walked with topics hashed, or walked with topics joined;
+    a deep page's ids found outside a fence or by the walk alone."""
     monkeypatch.setattr(paging, "DEEP_OFFSET", 20)  # page 2 on is read ids first
     monkeypatch.setattr(paging, "CAP", cap)  # what a short list is, to the plan alone
     monkeypatch.setattr(keptlists, "HASHED_TOPICS_UP_TO", hashed_up_to)
+    monkeypatch.setattr(keptlists, "FENCED_UP_TO", fenced_up_to)
     expected = reference(path)
     assert rendered(client, path) == expected
     assert rendered(client, path) == expected
